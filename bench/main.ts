@@ -1,0 +1,2 @@
+// Benchmark driver (`npm run bench`).
+console.log('no benchmarks yet');

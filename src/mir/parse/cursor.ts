@@ -1,0 +1,173 @@
+// The parser's cursor: the lexer plus expectation helpers and error reporting.
+// A syntax error records one diagnostic and aborts the current item (ParseAbort is
+// caught by the item loop, never seen outside the parser), so a mistake costs one
+// message, not a cascade.
+
+import { type DiagnosticSink, type SourceFile, type Span, span } from '../../diagnostics.js';
+import { Lexer, Tok, tokName } from '../lexer.js';
+
+/** Unwinds to the item loop after a syntax error has been reported. */
+export class ParseAbort {
+  constructor(readonly at: number) {}
+}
+
+export class Cursor {
+  readonly lx: Lexer;
+
+  constructor(
+    readonly file: SourceFile,
+    readonly sink: DiagnosticSink,
+    from: number,
+    readonly limit: number,
+  ) {
+    this.lx = new Lexer(file.text, from, limit);
+  }
+
+  get kind(): Tok {
+    return this.lx.kind;
+  }
+
+  get start(): number {
+    return this.lx.start;
+  }
+
+  get text(): string {
+    return this.lx.tokenText;
+  }
+
+  /** End offset of the last token consumed. */
+  get lastEnd(): number {
+    return this.lx.prevEnd;
+  }
+
+  spanFrom(lo: number): Span {
+    return span(lo, Math.max(lo, this.lx.prevEnd));
+  }
+
+  bump(): void {
+    this.lx.next();
+  }
+
+  at(kind: Tok): boolean {
+    return this.lx.kind === kind;
+  }
+
+  atIdent(word: string): boolean {
+    return this.lx.kind === Tok.Ident && this.lx.end - this.lx.start === word.length && this.lx.text.startsWith(word, this.lx.start);
+  }
+
+  eat(kind: Tok): boolean {
+    if (this.lx.kind !== kind) return false;
+    this.lx.next();
+    return true;
+  }
+
+  eatIdent(word: string): boolean {
+    if (!this.atIdent(word)) return false;
+    this.lx.next();
+    return true;
+  }
+
+  expect(kind: Tok, what?: string): void {
+    if (this.lx.kind !== kind) this.unexpected(what ?? tokName(kind));
+    this.lx.next();
+  }
+
+  expectIdent(word: string): void {
+    if (!this.atIdent(word)) this.unexpected(`\`${word}\``);
+    this.lx.next();
+  }
+
+  /** An identifier's text, consumed. */
+  ident(what = 'identifier'): string {
+    if (this.lx.kind !== Tok.Ident) this.unexpected(what);
+    const t = this.lx.tokenText;
+    this.lx.next();
+    return t;
+  }
+
+  /** A plain decimal integer (block numbers, indices, sizes). */
+  smallInt(what = 'integer'): number {
+    if (this.lx.kind !== Tok.Int || !/^[0-9]+$/.test(this.lx.tokenText)) this.unexpected(what);
+    const v = Number(this.lx.tokenText);
+    if (!Number.isSafeInteger(v)) this.fail(this.currentSpan(), `${what} is too large`);
+    this.lx.next();
+    return v;
+  }
+
+  peekIs(kind: Tok): boolean {
+    const s = this.lx.save();
+    this.lx.next();
+    const k = this.lx.kind;
+    this.lx.restore(s);
+    return k === kind;
+  }
+
+  peekIsIdent(word: string): boolean {
+    const s = this.lx.save();
+    this.lx.next();
+    const ok = this.atIdent(word);
+    this.lx.restore(s);
+    return ok;
+  }
+
+  currentSpan(): Span {
+    return span(this.lx.start, Math.max(this.lx.end, this.lx.start + (this.lx.kind === Tok.Eof ? 0 : 1)));
+  }
+
+  /** Reports `expected X, found Y` at the current token and aborts the item. */
+  unexpected(expected: string): never {
+    this.fail(this.currentSpan(), `expected ${expected}, found ${this.describeCurrent()}`);
+  }
+
+  describeCurrent(): string {
+    switch (this.lx.kind) {
+      case Tok.Eof:
+        return 'end of item';
+      case Tok.Ident:
+      case Tok.Int:
+      case Tok.Float:
+        return `\`${clip(this.lx.tokenText)}\``;
+      case Tok.Unknown:
+        return `unknown character \`${this.lx.tokenText}\``;
+      case Tok.BadLiteral:
+        return 'an unterminated or malformed literal';
+      default:
+        return tokName(this.lx.kind);
+    }
+  }
+
+  fail(at: Span, message: string): never {
+    this.sink.error(this.file, at, message);
+    throw new ParseAbort(at.lo);
+  }
+
+  /** Reports without aborting (for errors that leave the tree well-formed). */
+  error(at: Span, message: string): void {
+    this.sink.error(this.file, at, message);
+  }
+
+  /**
+   * The raw text from the current token up to (not including) the closer that balances
+   * `open`/`close` at depth 0; the cursor is left on the closer.
+   */
+  rawUntilBalanced(open: Tok, close: Tok, what: string): string {
+    const lo = this.lx.start;
+    let depth = 0;
+    for (;;) {
+      const k = this.lx.kind;
+      if (k === Tok.Eof) this.unexpected(`${tokName(close)} to close ${what}`);
+      if (k === open) depth++;
+      else if (k === close) {
+        if (depth === 0) break;
+        depth--;
+      }
+      this.lx.next();
+    }
+    return this.file.text.slice(lo, this.lx.start).trim();
+  }
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? s.slice(0, 37) + '…' : s;
+}

@@ -1,0 +1,385 @@
+// Places, operands and constants: `(*_1)`, `((_2 as Some).0: i32)`, `_3[_4]`,
+// `copy _1`, `move _2`, and every constant form rustc prints after `const`.
+
+import type { Const, ConstField, Local, Operand, Place, ProjectionElem } from '../ast.js';
+import { Tok } from '../lexer.js';
+import type { Cursor } from './cursor.js';
+import { isFloatTy, parsePath, parseTy, splitIntLiteral } from './types.js';
+
+/** `_12` → 12, or undefined when the current token is not a local. */
+export function localIndex(text: string): number | undefined {
+  if (text.length < 2 || text.charCodeAt(0) !== 95) return undefined;
+  for (let i = 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  if (text.length > 2 && text.charCodeAt(1) === 48) return undefined;
+  const v = Number(text.slice(1));
+  return Number.isSafeInteger(v) ? v : undefined;
+}
+
+export function parseLocal(p: Cursor): Local {
+  if (p.at(Tok.Ident)) {
+    const v = localIndex(p.text);
+    if (v !== undefined) {
+      p.bump();
+      return v as Local;
+    }
+  }
+  p.unexpected('a local such as `_1`');
+}
+
+export function atLocal(p: Cursor): boolean {
+  return p.at(Tok.Ident) && localIndex(p.text) !== undefined;
+}
+
+export function parsePlace(p: Cursor): Place {
+  const lo = p.start;
+  let place: Place;
+  if (p.at(Tok.LParen)) {
+    p.bump();
+    if (p.eat(Tok.Star)) {
+      const inner = parsePlace(p);
+      p.expect(Tok.RParen, '`)` after a dereferenced place');
+      place = project(inner, { kind: 'deref' });
+    } else {
+      const inner = parsePlace(p);
+      if (p.eat(Tok.Dot)) {
+        const index = p.smallInt('a field index');
+        p.expect(Tok.Colon, '`:` and the field type');
+        const ty = parseTy(p);
+        place = project(inner, { kind: 'field', index, ty });
+      } else if (p.eatIdent('as')) {
+        place = project(inner, downcastOrCast(p));
+      } else {
+        p.unexpected('`.` or `as` in a place');
+      }
+      p.expect(Tok.RParen);
+    }
+  } else {
+    place = { local: parseLocal(p), projection: [], span: { lo, hi: lo } };
+  }
+  while (p.at(Tok.LBracket)) place = project(place, indexElem(p));
+  place.span = p.spanFrom(lo);
+  return place;
+}
+
+function project(base: Place, elem: ProjectionElem): Place {
+  return { local: base.local, projection: [...base.projection, elem], span: base.span };
+}
+
+/** After `as`: a variant name (`Some`, `variant#3`), or `subtype T` / `opaque T`. */
+function downcastOrCast(p: Cursor): ProjectionElem {
+  if (p.atIdent('subtype') && !p.peekIs(Tok.RParen)) {
+    p.bump();
+    return { kind: 'subtype', ty: parseTy(p) };
+  }
+  if (p.atIdent('opaque') && !p.peekIs(Tok.RParen)) {
+    p.bump();
+    return { kind: 'opaqueCast', ty: parseTy(p) };
+  }
+  const name = p.ident('a variant name');
+  if (name === 'variant' && p.at(Tok.Hash)) {
+    p.bump();
+    return { kind: 'downcast', variant: `variant#${p.smallInt('a variant index')}` };
+  }
+  return { kind: 'downcast', variant: name };
+}
+
+/** `[_2]`, `[3 of 5]`, `[-1 of 5]`, `[1:3]`, `[1:-1]`. */
+function indexElem(p: Cursor): ProjectionElem {
+  p.expect(Tok.LBracket);
+  let elem: ProjectionElem;
+  if (atLocal(p)) {
+    elem = { kind: 'index', local: parseLocal(p) };
+  } else {
+    const fromEnd = p.eat(Tok.Minus);
+    const first = p.smallInt('an index');
+    if (p.eatIdent('of')) {
+      elem = { kind: 'constIndex', offset: first, minLength: p.smallInt('a minimum length'), fromEnd };
+    } else if (p.eat(Tok.Colon)) {
+      if (fromEnd) p.fail(p.currentSpan(), 'a subslice cannot start from the end');
+      const toEnd = p.eat(Tok.Minus);
+      elem = { kind: 'subslice', from: first, to: p.smallInt('a subslice end'), fromEnd: toEnd };
+    } else {
+      p.unexpected('`of` or `:` in a constant index');
+    }
+  }
+  p.expect(Tok.RBracket);
+  return elem;
+}
+
+export function atOperand(p: Cursor): boolean {
+  return p.atIdent('copy') || p.atIdent('move') || p.atIdent('const');
+}
+
+export function parseOperand(p: Cursor): Operand {
+  const lo = p.start;
+  if (p.eatIdent('copy')) return { kind: 'copy', place: parsePlace(p) };
+  if (p.eatIdent('move')) return { kind: 'move', place: parsePlace(p) };
+  if (p.eatIdent('const')) {
+    const value = parseConst(p);
+    return { kind: 'const', value, span: p.spanFrom(lo) };
+  }
+  if (p.at(Tok.Ident) || p.at(Tok.Lt)) {
+    // rustc prints function items without `const`.
+    const path = parsePath(p, 'value');
+    return { kind: 'const', value: { kind: 'path', path }, span: p.spanFrom(lo), bare: true };
+  }
+  p.unexpected('an operand (`copy`, `move` or `const`)');
+}
+
+/** The constant after `const` (or inside a valtree). */
+export function parseConst(p: Cursor): Const {
+  switch (p.kind) {
+    case Tok.Int:
+      return intConst(p, false);
+    case Tok.Float:
+      return floatConst(p, '');
+    case Tok.Minus:
+    case Tok.Plus: {
+      const sign = p.at(Tok.Minus) ? '-' : '+';
+      p.bump();
+      if (p.at(Tok.Int) && sign === '-') return intConst(p, true);
+      if (p.at(Tok.Float)) return floatConst(p, sign);
+      if (p.at(Tok.Ident) && /^(Inf|NaN)_?f(16|32|64|128)$/.test(p.text)) return floatConst(p, sign);
+      p.unexpected('a number');
+    }
+    case Tok.Str: {
+      const value = decodeString(p, p.text.slice(1, -1), false) as string;
+      p.bump();
+      return { kind: 'str', value };
+    }
+    case Tok.ByteStr: {
+      const bytes = decodeString(p, p.text.slice(2, -1), true) as Uint8Array;
+      p.bump();
+      return { kind: 'byteStr', bytes };
+    }
+    case Tok.Char: {
+      const s = decodeString(p, p.text.slice(1, -1), false) as string;
+      const cp = s.codePointAt(0);
+      if (cp === undefined || String.fromCodePoint(cp) !== s) p.fail(p.currentSpan(), 'a char literal must hold one character');
+      p.bump();
+      return { kind: 'char', value: cp };
+    }
+    case Tok.LParen: {
+      p.bump();
+      const elems: Const[] = [];
+      while (!p.at(Tok.RParen)) {
+        elems.push(parseConst(p));
+        if (!p.eat(Tok.Comma)) break;
+      }
+      p.expect(Tok.RParen);
+      return elems.length === 0 ? { kind: 'unit' } : { kind: 'tuple', elems };
+    }
+    case Tok.LBracket: {
+      p.bump();
+      const elems: Const[] = [];
+      while (!p.at(Tok.RBracket)) {
+        elems.push(parseConst(p));
+        if (!p.eat(Tok.Comma)) break;
+      }
+      p.expect(Tok.RBracket);
+      return { kind: 'array', elems };
+    }
+    case Tok.LBrace:
+      return bracedConst(p);
+    case Tok.Lt:
+      if (p.peekIsIdent('uninit')) {
+        p.bump();
+        p.bump();
+        p.expect(Tok.Gt);
+        return { kind: 'uninit' };
+      }
+      return pathConst(p);
+    case Tok.Ident:
+      break;
+    default:
+      p.unexpected('a constant');
+  }
+  const word = p.text;
+  if (word === 'true' || word === 'false') {
+    p.bump();
+    return { kind: 'bool', value: word === 'true' };
+  }
+  if (/^(Inf|NaN)_?f(16|32|64|128)$/.test(word)) return floatConst(p, '');
+  if (word === 'ZeroSized' && p.peekIs(Tok.Colon)) {
+    p.bump();
+    p.bump();
+    return { kind: 'zst', ty: parseTy(p) };
+  }
+  if (word === 'Indirect' && p.peekIs(Tok.LBrace)) return indirectConst(p);
+  return pathConst(p);
+}
+
+function intConst(p: Cursor, negative: boolean): Const {
+  const { value, suffix } = splitIntLiteral(p, p.text);
+  p.bump();
+  return { kind: 'int', value: negative ? -value : value, ty: suffix };
+}
+
+/** `1.5f64`, `-3.0E+9f64`, `16777216f32`, `+Inf_f64`, `NaN_f32`. */
+function floatConst(p: Cursor, sign: string): Const {
+  const raw = p.text;
+  const m = /^(.*?)_?(f16|f32|f64|f128)$/.exec(raw);
+  if (!m || !isFloatTy(m[2]!)) p.fail(p.currentSpan(), `a float constant needs a type suffix such as \`f64\`: \`${raw}\``);
+  const body = m[1]!.replace(/_/g, '');
+  let value: number;
+  if (body === 'Inf') value = Infinity;
+  else if (body === 'NaN') value = NaN;
+  else value = Number(body);
+  if (Number.isNaN(value) && body !== 'NaN') p.fail(p.currentSpan(), `malformed float literal \`${raw}\``);
+  if (sign === '-') value = -value;
+  p.bump();
+  return { kind: 'float', text: sign + raw, value, ty: m[2] as 'f64' };
+}
+
+/** `{alloc3<imm>: &[u8; 3]}`, `{transmute(0x…): T}`, `{0x8 as *mut u8}`. */
+function bracedConst(p: Cursor): Const {
+  const lo = p.start;
+  p.expect(Tok.LBrace);
+  let c: Const;
+  if (p.at(Tok.Ident) && /^(alloc|ALLOC)\d+$/.test(p.text)) {
+    const alloc = Number(p.text.slice(5));
+    p.bump();
+    let imm = false;
+    if (p.at(Tok.Lt)) {
+      p.bump();
+      p.expectIdent('imm');
+      p.expect(Tok.Gt);
+      imm = true;
+    }
+    let offset: number | undefined;
+    if (p.eat(Tok.Plus)) offset = Number(splitIntLiteral(p, p.text).value), p.bump();
+    p.expect(Tok.Colon);
+    c = { kind: 'alloc', alloc, imm, offset, ty: parseTy(p) };
+  } else if (p.atIdent('transmute')) {
+    p.bump();
+    p.expect(Tok.LParen);
+    if (!p.at(Tok.Int)) p.unexpected('the bits of a transmuted constant');
+    const bits = splitIntLiteral(p, p.text).value;
+    p.bump();
+    p.expect(Tok.RParen);
+    p.expect(Tok.Colon);
+    c = { kind: 'transmute', bits, ty: parseTy(p) };
+  } else if (p.at(Tok.Int)) {
+    const value = splitIntLiteral(p, p.text).value;
+    p.bump();
+    p.expectIdent('as');
+    c = { kind: 'intPtr', value, ty: parseTy(p) };
+  } else {
+    p.fail(p.spanFrom(lo), `expected \`{allocN: T}\`, \`{transmute(0x…): T}\` or \`{0x… as T}\`, found ${p.describeCurrent()}`);
+  }
+  p.expect(Tok.RBrace);
+  return c;
+}
+
+/** `Indirect { alloc_id: alloc1, offset: Size(0 bytes) }`. */
+function indirectConst(p: Cursor): Const {
+  p.bump();
+  p.expect(Tok.LBrace);
+  p.expectIdent('alloc_id');
+  p.expect(Tok.Colon);
+  const id = p.ident('an allocation such as `alloc1`');
+  if (!/^(alloc|ALLOC)\d+$/.test(id)) p.fail(p.spanFrom(p.start), `expected an allocation such as \`alloc1\`, found \`${id}\``);
+  p.expect(Tok.Comma);
+  p.expectIdent('offset');
+  p.expect(Tok.Colon);
+  p.expectIdent('Size');
+  p.expect(Tok.LParen);
+  const offset = p.smallInt('a byte offset');
+  p.expectIdent('bytes');
+  p.expect(Tok.RParen);
+  p.expect(Tok.RBrace);
+  p.expect(Tok.Colon, '`:` and the type of the constant');
+  return { kind: 'indirect', alloc: Number(id.slice(5)), offset, ty: parseTy(p) };
+}
+
+/** A path constant, optionally a constructor valtree: `Kg(12_u32)`, `Bird {{ grams: 300_u32 }}`. */
+function pathConst(p: Cursor): Const {
+  const path = parsePath(p, 'value');
+  if (p.at(Tok.LParen)) {
+    p.bump();
+    const fields: ConstField[] = [];
+    while (!p.at(Tok.RParen)) {
+      fields.push({ value: parseConst(p) });
+      if (!p.eat(Tok.Comma)) break;
+    }
+    p.expect(Tok.RParen);
+    return { kind: 'ctor', path, fields, braced: false };
+  }
+  if (p.at(Tok.LBrace) && p.peekIs(Tok.LBrace)) {
+    p.bump();
+    p.bump();
+    const fields: ConstField[] = [];
+    while (!p.at(Tok.RBrace)) {
+      const name = p.ident('a field name');
+      p.expect(Tok.Colon);
+      fields.push({ name, value: parseConst(p) });
+      if (!p.eat(Tok.Comma)) break;
+    }
+    p.expect(Tok.RBrace);
+    p.expect(Tok.RBrace, '`}}` to close a constant struct');
+    return { kind: 'ctor', path, fields, braced: true };
+  }
+  return { kind: 'path', path };
+}
+
+/**
+ * Decodes Rust escapes. Strings yield a JS string; byte strings yield bytes (non-ASCII
+ * characters in a byte string are an error, as in Rust).
+ */
+export function decodeString(p: Cursor, raw: string, bytes: boolean): string | Uint8Array {
+  const out: number[] = [];
+  let s = '';
+  const push = (cp: number) => {
+    if (bytes) out.push(cp);
+    else s += String.fromCodePoint(cp);
+  };
+  for (let i = 0; i < raw.length; ) {
+    const c = raw.codePointAt(i)!;
+    if (c !== 92) {
+      if (bytes && c > 127) p.fail(p.currentSpan(), 'non-ASCII character in a byte string literal');
+      push(c);
+      i += c > 0xffff ? 2 : 1;
+      continue;
+    }
+    const e = raw[i + 1];
+    i += 2;
+    switch (e) {
+      case 'n': push(10); break;
+      case 'r': push(13); break;
+      case 't': push(9); break;
+      case '0': push(0); break;
+      case '\\': push(92); break;
+      case "'": push(39); break;
+      case '"': push(34); break;
+      case 'x': {
+        const hex = raw.slice(i, i + 2);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) p.fail(p.currentSpan(), `invalid \`\\x\` escape in a literal`);
+        const v = parseInt(hex, 16);
+        if (!bytes && v > 0x7f) p.fail(p.currentSpan(), 'a `\\x` escape in a string must be at most \\x7f');
+        push(v);
+        i += 2;
+        break;
+      }
+      case 'u': {
+        const m = /^\{([0-9a-fA-F_]{1,8})\}/.exec(raw.slice(i));
+        if (!m || bytes) p.fail(p.currentSpan(), 'invalid `\\u{…}` escape in a literal');
+        const v = parseInt(m[1]!.replace(/_/g, ''), 16);
+        if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) p.fail(p.currentSpan(), 'invalid unicode escape: not a scalar value');
+        push(v);
+        i += m[0].length;
+        break;
+      }
+      case '\n': {
+        // Line continuation: skip the newline and leading whitespace.
+        while (i < raw.length && /\s/.test(raw[i]!)) i++;
+        break;
+      }
+      default:
+        p.fail(p.currentSpan(), `unknown escape \`\\${e ?? ''}\` in a literal`);
+    }
+  }
+  return bytes ? Uint8Array.from(out) : s;
+}
