@@ -111,7 +111,8 @@ export type Const =
   | { kind: 'char'; value: number }
   | { kind: 'unit' }
   | { kind: 'str'; value: string }
-  | { kind: 'byteStr'; bytes: Uint8Array }
+  /** `b"…"` is a `&[u8; N]`; `*b"…"` (byValue) is the `[u8; N]` itself. */
+  | { kind: 'byteStr'; bytes: Uint8Array; byValue?: boolean }
   /** A function item, unit struct or variant, const item or associated const. */
   | { kind: 'path'; path: Path }
   /** A constructor valtree: `Kg(12_u32)`, `Bird {{ grams: 300_u32 }}`, `Some(5_i32)`. */
@@ -120,8 +121,10 @@ export type Const =
   | { kind: 'array'; elems: Const[] }
   /** `{alloc3<imm>: &[u8; 3]}`: a pointer into an allocation dump. */
   | { kind: 'alloc'; alloc: number; imm: boolean; offset?: number; ty: Ty }
-  /** `{transmute(0x…): T}`: raw bits of a scalar or pair. */
-  | { kind: 'transmute'; bits: bigint; ty: Ty }
+  /** `{transmute(0x…): T}`: raw bits of a scalar or pair; `digits` is the printed width. */
+  | { kind: 'transmute'; bits: bigint; digits: number; ty: Ty }
+  /** `{foo as fn()}`: a function pointer constant. */
+  | { kind: 'fnPtr'; path: Path; ty: Ty }
   /** `{0x8 as *mut u8}`: an integer used as a pointer. */
   | { kind: 'intPtr'; value: bigint; ty: Ty }
   /** `Indirect { alloc_id: alloc1, offset: Size(0 bytes) }: T`: a value stored in an allocation. */
@@ -139,7 +142,11 @@ export type Operand =
   | { kind: 'copy'; place: Place }
   | { kind: 'move'; place: Place }
   /** `bare`: a function item rustc printed without `const` (`f(double, const 7_i64)`). */
-  | { kind: 'const'; value: Const; span: Span; bare?: boolean };
+  | { kind: 'const'; value: Const; span: Span; bare?: boolean }
+  /** `UbChecks`, `ContractChecks`, `OverflowChecks`: whether those checks are enabled. */
+  | { kind: 'runtimeChecks'; check: RuntimeCheck; span: Span };
+
+export type RuntimeCheck = 'UbChecks' | 'ContractChecks' | 'OverflowChecks';
 
 // ---------------------------------------------------------------- rvalues
 
@@ -170,15 +177,16 @@ export interface Cast {
   source?: string;
 }
 
-export type BorrowKind = 'shared' | 'mut' | 'twoPhaseMut' | 'fakeShallow' | 'fakeDeep';
+export type BorrowKind = 'shared' | 'mut' | 'fakeShallow' | 'fakeDeep';
 
 export type AggregateKind =
   | { kind: 'array' }
   | { kind: 'tuple' }
   /** Struct, union or enum variant: `Point`, `Shape::Circle`, `Option::<i32>::Some`. */
   | { kind: 'adt'; path: Path; fieldNames?: string[]; braced: boolean }
-  | { kind: 'closure'; text: string }
-  | { kind: 'coroutine'; text: string }
+  /** `{closure@x.rs:1:2: 1:9} { k: copy _1 }`: the captures are named. */
+  | { kind: 'closure'; text: string; fieldNames: string[] }
+  | { kind: 'coroutine'; text: string; fieldNames: string[] }
   /** `*const [T] from (move _1, move _2)`. */
   | { kind: 'rawPtr'; ty: Ty; mutable: boolean };
 
@@ -186,7 +194,7 @@ export type Rvalue =
   | { kind: 'use'; operand: Operand }
   | { kind: 'repeat'; operand: Operand; count: ConstArg }
   | { kind: 'ref'; borrow: BorrowKind; region?: string; place: Place }
-  | { kind: 'threadLocalRef'; path: Path }
+  | { kind: 'threadLocalRef'; mutable: boolean; path: Path }
   | { kind: 'rawPtr'; mutability: 'const' | 'mut' | 'fake'; place: Place }
   | { kind: 'cast'; cast: Cast; operand: Operand; ty: Ty }
   | { kind: 'binary'; op: BinOp; lhs: Operand; rhs: Operand }
@@ -256,7 +264,8 @@ export type Terminator = (
   | { kind: 'unwindTerminate'; reason: string }
   | { kind: 'return' }
   | { kind: 'unreachable' }
-  | { kind: 'drop'; place: Place; target: BlockId; unwind: UnwindAction; replace: boolean }
+  /** `dropTarget`: async drop's `drop: bbN` edge (coroutines only). */
+  | { kind: 'drop'; place: Place; target: BlockId; unwind: UnwindAction; dropTarget?: BlockId }
   | { kind: 'call'; dest: Place; func: Operand; args: Operand[]; target?: BlockId; unwind: UnwindAction }
   | { kind: 'tailCall'; func: Operand; args: Operand[] }
   | { kind: 'assert'; cond: Operand; expected: boolean; msg: AssertMessage; target: BlockId; unwind: UnwindAction }
@@ -381,6 +390,8 @@ export type AllocKind =
       relocs: AllocReloc[];
     }
   | { kind: 'vtable'; text: string }
+  /** `(typeid for T)`. */
+  | { kind: 'typeId'; text: string }
   /** `alloc4 (static: NAME)`: the address of a static item. */
   | { kind: 'static'; name: string }
   | { kind: 'fn'; text: string }

@@ -34,8 +34,19 @@ function startsItem(text: string, p: number): boolean {
     case 112: // p
       return text.startsWith('pub ', p);
     default:
-      return false;
+      return startsAnonConst(text, p);
   }
+}
+
+/** `sz::{constant#0}: usize = {`: a non-trivial anonymous const prints without `const`. */
+function startsAnonConst(text: string, p: number): boolean {
+  const c = text.charCodeAt(p);
+  const identStart = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 60;
+  if (!identStart) return false;
+  let eol = text.indexOf('\n', p);
+  if (eol === -1) eol = text.length;
+  const line = text.slice(p, eol).trimEnd();
+  return line.endsWith('= {') && line.includes('{constant#') && line.includes(': ');
 }
 
 function isDigitAt(text: string, p: number): boolean {

@@ -22,6 +22,18 @@ export function parseAlloc(p: Cursor): AllocItem {
   p.expect(Tok.LParen, '`(` and the allocation header');
   const headerLo = p.start;
   const key = p.ident('`size`, `static`, `vtable` or `fn`');
+  if (key === 'typeid' || key === 'extern') {
+    // `(typeid for T)`, `(extern static: PATH)`.
+    if (key === 'typeid') p.expectIdent('for');
+    else {
+      p.expectIdent('static');
+      p.expect(Tok.Colon);
+    }
+    const text = p.rawUntilBalanced(Tok.LParen, Tok.RParen, 'the allocation header');
+    p.expect(Tok.RParen);
+    const alloc: AllocKind = key === 'typeid' ? { kind: 'typeId', text } : { kind: 'externStatic', text };
+    return { kind: 'alloc', id, alloc, span: p.spanFrom(lo), nameSpan };
+  }
   p.expect(Tok.Colon);
   if (key === 'vtable' || key === 'fn') {
     const text = p.rawUntilBalanced(Tok.LParen, Tok.RParen, 'the allocation header');
@@ -84,7 +96,7 @@ function readBytes(p: Cursor, from: number, size: number): { bytes: Uint8Array; 
     n++;
   };
   const closeReloc = (lo: number, hi: number, start: number, label: string) => {
-    const m = /^(alloc|ALLOC)(\d+)(\+0x([0-9a-fA-F]+))?(<imm>)?$/.exec(label);
+    const m = /^(alloc|ALLOC|a)(\d+)(\+0x([0-9a-fA-F]+))?(<imm>)?$/.exec(label);
     if (!m) fail(lo, hi, `malformed relocation \`${label}\``);
     relocs.push({ offset: start, alloc: Number(m[2]), addend: m[4] ? parseInt(m[4], 16) : 0, imm: m[5] !== undefined });
   };

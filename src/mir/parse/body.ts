@@ -218,6 +218,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       return done({ kind: 'ascribeUserType', place, text, span: NO }, false);
     }
     case 'Coverage': {
+      // `Coverage::VirtualCounter(bcb0);`: kept as text after `Coverage`.
       p.bump();
       const text = rawUntilSemi(p);
       return done({ kind: 'coverage', text, span: NO }, false);
@@ -251,11 +252,9 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
     case 'nop':
       p.bump();
       return done({ kind: 'nop', span: NO }, false);
-    case 'backward': {
-      // `backward incompatible drop(_1);`: an edition-migration lint hint, no codegen.
+    case 'BackwardIncompatibleDropHint': {
+      // An edition-migration lint hint; no codegen.
       p.bump();
-      p.expectIdent('incompatible');
-      p.expectIdent('drop');
       p.expect(Tok.LParen);
       const place = parsePlace(p);
       p.expect(Tok.RParen);
@@ -289,9 +288,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
     case 'switchInt':
       return done(parseSwitch(p), true);
     case 'drop':
-      return done(parseDrop(p, false), true);
-    case 'replace':
-      return done(parseDrop(p, true), true);
+      return done(parseDrop(p), true);
     case 'assert':
       return done(parseAssert(p), true);
     case 'falseEdge': {
@@ -329,6 +326,11 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       const func: Operand = rhs.kind === 'call' ? rhs.func : { kind: 'const', value: { kind: 'path', path: rhs.path }, span: rhs.path.span };
       return done({ kind: 'tailCall', func, args: rhs.args, span: NO }, true);
     }
+    case 'asm':
+      p.fail(p.currentSpan(), 'inline assembly (`asm!`) is not supported');
+    case 'coroutine_drop':
+    case 'yield':
+      p.fail(p.currentSpan(), 'coroutines are not supported');
   }
   p.unexpected('a statement or terminator');
 }
@@ -355,7 +357,10 @@ function parseAssignLike(p: Cursor, lo: number, done: (s: Statement | Terminator
   return done({ kind: 'assign', place, rvalue: rhs.rvalue, span: NO }, false);
 }
 
-/** After a call's `->`: `[return: bb1, unwind …]`, `unwind …` (diverging), or `bb1`. */
+/**
+ * After a call's `->`: `[return: bb1, unwind …]`, `unwind …` (diverging), or `bb1`
+ * (diverging with a cleanup block: rustc prints a lone successor without its label).
+ */
 function callTargets(p: Cursor): { target?: BlockId; unwind: UnwindAction } {
   if (p.eat(Tok.LBracket)) {
     p.expectIdent('return');
@@ -367,7 +372,7 @@ function callTargets(p: Cursor): { target?: BlockId; unwind: UnwindAction } {
     return { target, unwind };
   }
   if (p.atIdent('unwind')) return { unwind: unwindAction(p) };
-  return { target: blockId(p), unwind: { kind: 'continue' } };
+  return { unwind: { kind: 'cleanup', block: blockId(p) } };
 }
 
 /** `unwind: bb4`, `unwind continue`, `unwind unreachable`, `unwind terminate(cleanup)`. */
@@ -393,8 +398,9 @@ function parseSwitch(p: Cursor): Terminator {
   const discr = parseOperand(p);
   p.expect(Tok.RParen);
   p.expect(Tok.Arrow);
-  p.expect(Tok.LBracket);
   const targets: SwitchTarget[] = [];
+  if (!p.at(Tok.LBracket)) return { kind: 'switchInt', discr, targets, otherwise: blockId(p), span: NO };
+  p.expect(Tok.LBracket);
   let otherwise: BlockId | undefined;
   while (!p.at(Tok.RBracket)) {
     if (p.atIdent('otherwise')) {
@@ -430,29 +436,33 @@ function switchValue(p: Cursor): bigint {
   p.unexpected('a switch value');
 }
 
-/** `drop(_1) -> [return: bb1, unwind: bb2]`, `drop(_1) -> bb1`. */
-function parseDrop(p: Cursor, replace: boolean): Terminator {
+/**
+ * `drop(_1) -> [return: bb1, unwind: bb2]`, `[return: bb1, unwind continue]`, and the
+ * async forms `[return: bb1, unwind: bb2, drop: bb3]`, `[return: bb1, drop: bb3, unwind continue]`.
+ */
+function parseDrop(p: Cursor): Terminator {
   p.bump();
   p.expect(Tok.LParen);
   const place = parsePlace(p);
   p.expect(Tok.RParen);
   p.expect(Tok.Arrow);
-  if (p.eat(Tok.LBracket)) {
-    p.expectIdent('return');
-    p.expect(Tok.Colon);
-    const target = blockId(p);
-    p.expect(Tok.Comma);
-    const unwind = unwindAction(p);
-    if (p.eat(Tok.Comma)) {
-      // Async drop's `drop: bbN` edge: not supported by codegen, parsed for completeness.
-      p.expectIdent('drop');
+  p.expect(Tok.LBracket);
+  p.expectIdent('return');
+  p.expect(Tok.Colon);
+  const target = blockId(p);
+  let unwind: UnwindAction | undefined;
+  let dropTarget: BlockId | undefined;
+  while (p.eat(Tok.Comma)) {
+    if (p.atIdent('drop') && dropTarget === undefined) {
+      p.bump();
       p.expect(Tok.Colon);
-      blockId(p);
-    }
-    p.expect(Tok.RBracket);
-    return { kind: 'drop', place, target, unwind, replace, span: NO };
+      dropTarget = blockId(p);
+    } else if (unwind === undefined) unwind = unwindAction(p);
+    else p.unexpected('`]`');
   }
-  return { kind: 'drop', place, target: blockId(p), unwind: { kind: 'continue' }, replace, span: NO };
+  p.expect(Tok.RBracket);
+  if (!unwind) p.unexpected('an unwind action');
+  return { kind: 'drop', place, target, unwind, dropTarget, span: NO };
 }
 
 /** `assert(!move _9, "attempt to compute `{} + {}`, which would overflow", move _8, const 1_i64) -> …`. */

@@ -123,6 +123,20 @@ function parseItem(p: Cursor): Item {
       onlyFor('an extern block', {});
       return parseExtern(p, lo);
   }
+  if ((p.at(Tok.Ident) || p.at(Tok.Lt)) && !attrs.exported && attrs.repr.length === 0) {
+    // A non-trivial anonymous const (`main::{constant#0}: usize = { … }`) has no keyword.
+    const nameLo = p.start;
+    const name = parsePath(p, 'value');
+    const last = name.segments[name.segments.length - 1]!;
+    if (last.kind !== 'disambig' || last.name !== 'constant' || !p.at(Tok.Colon)) {
+      p.fail(span(nameLo, p.lastEnd), 'expected an item (`fn`, `static`, `const`, an allocation, `struct`, `enum`, `union` or `extern`)');
+    }
+    p.expect(Tok.Colon);
+    const ty = parseTy(p);
+    p.expect(Tok.Eq);
+    const body = parseBody(p);
+    return { kind: 'const', name, ty, body, ctfe: attrs.ctfe, span: p.spanFrom(lo), nameSpan: span(nameLo, name.span.hi) };
+  }
   p.unexpected('an item (`fn`, `static`, `const`, an allocation, `struct`, `enum`, `union` or `extern`)');
 }
 

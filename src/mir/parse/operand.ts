@@ -1,10 +1,10 @@
 // Places, operands and constants: `(*_1)`, `((_2 as Some).0: i32)`, `_3[_4]`,
 // `copy _1`, `move _2`, and every constant form rustc prints after `const`.
 
-import type { Const, ConstField, Local, Operand, Place, ProjectionElem } from '../ast.js';
+import type { Const, ConstField, IntTy, Local, RuntimeCheck, Operand, Place, ProjectionElem } from '../ast.js';
 import { Tok } from '../lexer.js';
 import type { Cursor } from './cursor.js';
-import { isFloatTy, parsePath, parseTy, splitIntLiteral } from './types.js';
+import { isFloatTy, isIntTy, parsePath, parseTy, splitIntLiteral } from './types.js';
 
 /** `_12` → 12, or undefined when the current token is not a local. */
 export function localIndex(text: string): number | undefined {
@@ -93,16 +93,25 @@ function indexElem(p: Cursor): ProjectionElem {
   if (atLocal(p)) {
     elem = { kind: 'index', local: parseLocal(p) };
   } else {
-    const fromEnd = p.eat(Tok.Minus);
-    const first = p.smallInt('an index');
-    if (p.eatIdent('of')) {
-      elem = { kind: 'constIndex', offset: first, minLength: p.smallInt('a minimum length'), fromEnd };
-    } else if (p.eat(Tok.Colon)) {
-      if (fromEnd) p.fail(p.currentSpan(), 'a subslice cannot start from the end');
-      const toEnd = p.eat(Tok.Minus);
-      elem = { kind: 'subslice', from: first, to: p.smallInt('a subslice end'), fromEnd: toEnd };
+    if (p.eat(Tok.Colon)) {
+      // `[:-2]`: a slice's subslice from the start.
+      p.expect(Tok.Minus, '`-` in a subslice such as `[:-1]`');
+      elem = { kind: 'subslice', from: 0, to: p.smallInt('a subslice end'), fromEnd: true };
     } else {
-      p.unexpected('`of` or `:` in a constant index');
+      const fromEnd = p.eat(Tok.Minus);
+      const first = p.smallInt('an index');
+      if (p.eatIdent('of')) {
+        elem = { kind: 'constIndex', offset: first, minLength: p.smallInt('a minimum length'), fromEnd };
+      } else if (!fromEnd && p.eat(Tok.DotDot)) {
+        // `[1..3]`: an array's subslice.
+        elem = { kind: 'subslice', from: first, to: p.smallInt('a subslice end'), fromEnd: false };
+      } else if (!fromEnd && p.eat(Tok.Colon)) {
+        // `[1:]`, `[1:-2]`: a slice's subslice counted from the end.
+        const to = p.eat(Tok.Minus) ? p.smallInt('a subslice end') : 0;
+        elem = { kind: 'subslice', from: first, to, fromEnd: true };
+      } else {
+        p.unexpected('`of`, `..` or `:` in a constant index');
+      }
     }
   }
   p.expect(Tok.RBracket);
@@ -122,11 +131,44 @@ export function parseOperand(p: Cursor): Operand {
     return { kind: 'const', value, span: p.spanFrom(lo) };
   }
   if (p.at(Tok.Ident) || p.at(Tok.Lt)) {
+    const check = runtimeCheck(p);
+    if (check) return { kind: 'runtimeChecks', check, span: p.spanFrom(lo) };
     // rustc prints function items without `const`.
     const path = parsePath(p, 'value');
     return { kind: 'const', value: { kind: 'path', path }, span: p.spanFrom(lo), bare: true };
   }
   p.unexpected('an operand (`copy`, `move` or `const`)');
+}
+
+/** `UbChecks`, `ContractChecks` or `OverflowChecks` standing alone, consumed. */
+export function runtimeCheck(p: Cursor): RuntimeCheck | undefined {
+  if (!p.at(Tok.Ident)) return undefined;
+  const w = p.text;
+  if ((w === 'UbChecks' || w === 'ContractChecks' || w === 'OverflowChecks') && !p.peekIs(Tok.PathSep) && !p.peekIs(Tok.LParen)) {
+    p.bump();
+    return w;
+  }
+  return undefined;
+}
+
+const INT_LIMITS: Record<IntTy, [bigint, bigint]> = {
+  i8: [-(1n << 7n), (1n << 7n) - 1n],
+  i16: [-(1n << 15n), (1n << 15n) - 1n],
+  i32: [-(1n << 31n), (1n << 31n) - 1n],
+  i64: [-(1n << 63n), (1n << 63n) - 1n],
+  i128: [-(1n << 127n), (1n << 127n) - 1n],
+  isize: [-(1n << 63n), (1n << 63n) - 1n],
+  u8: [0n, (1n << 8n) - 1n],
+  u16: [0n, (1n << 16n) - 1n],
+  u32: [0n, (1n << 32n) - 1n],
+  u64: [0n, (1n << 64n) - 1n],
+  u128: [0n, (1n << 128n) - 1n],
+  usize: [0n, (1n << 64n) - 1n],
+};
+
+/** The range of an integer type on x86-64. */
+export function intLimits(ty: IntTy): [bigint, bigint] {
+  return INT_LIMITS[ty];
 }
 
 /** The constant after `const` (or inside a valtree). */
@@ -144,6 +186,14 @@ export function parseConst(p: Cursor): Const {
       if (p.at(Tok.Float)) return floatConst(p, sign);
       if (p.at(Tok.Ident) && /^(Inf|NaN)_?f(16|32|64|128)$/.test(p.text)) return floatConst(p, sign);
       p.unexpected('a number');
+    }
+    case Tok.Star: {
+      // `*b"…"`: a byte array by value.
+      p.bump();
+      if (!p.at(Tok.ByteStr)) p.unexpected('a byte string after `*`');
+      const bytes = decodeString(p, p.text.slice(2, -1), true) as Uint8Array;
+      p.bump();
+      return { kind: 'byteStr', bytes, byValue: true };
     }
     case Tok.Str: {
       const value = decodeString(p, p.text.slice(1, -1), false) as string;
@@ -242,6 +292,12 @@ function bracedConst(p: Cursor): Const {
   if (p.at(Tok.Ident) && /^(alloc|ALLOC)\d+$/.test(p.text)) {
     const alloc = Number(p.text.slice(5));
     p.bump();
+    let offset: number | undefined;
+    if (p.eat(Tok.Plus)) {
+      if (!p.at(Tok.Int)) p.unexpected('an offset such as `0x8`');
+      offset = Number(splitIntLiteral(p, p.text).value);
+      p.bump();
+    }
     let imm = false;
     if (p.at(Tok.Lt)) {
       p.bump();
@@ -249,24 +305,27 @@ function bracedConst(p: Cursor): Const {
       p.expect(Tok.Gt);
       imm = true;
     }
-    let offset: number | undefined;
-    if (p.eat(Tok.Plus)) offset = Number(splitIntLiteral(p, p.text).value), p.bump();
     p.expect(Tok.Colon);
     c = { kind: 'alloc', alloc, imm, offset, ty: parseTy(p) };
   } else if (p.atIdent('transmute')) {
     p.bump();
     p.expect(Tok.LParen);
-    if (!p.at(Tok.Int)) p.unexpected('the bits of a transmuted constant');
+    if (!p.at(Tok.Int) || !p.text.startsWith('0x')) p.unexpected('the bits of a transmuted constant, such as `0x0005`');
+    const digits = p.text.length - 2;
     const bits = splitIntLiteral(p, p.text).value;
     p.bump();
     p.expect(Tok.RParen);
     p.expect(Tok.Colon);
-    c = { kind: 'transmute', bits, ty: parseTy(p) };
+    c = { kind: 'transmute', bits, digits, ty: parseTy(p) };
   } else if (p.at(Tok.Int)) {
     const value = splitIntLiteral(p, p.text).value;
     p.bump();
     p.expectIdent('as');
     c = { kind: 'intPtr', value, ty: parseTy(p) };
+  } else if (p.at(Tok.Ident) || p.at(Tok.Lt)) {
+    const path = parsePath(p, 'value');
+    p.expectIdent('as');
+    c = { kind: 'fnPtr', path, ty: parseTy(p) };
   } else {
     p.fail(p.spanFrom(lo), `expected \`{allocN: T}\`, \`{transmute(0x…): T}\` or \`{0x… as T}\`, found ${p.describeCurrent()}`);
   }
@@ -298,6 +357,15 @@ function indirectConst(p: Cursor): Const {
 /** A path constant, optionally a constructor valtree: `Kg(12_u32)`, `Bird {{ grams: 300_u32 }}`. */
 function pathConst(p: Cursor): Const {
   const path = parsePath(p, 'value');
+  // `u128::MAX`, `i32::MIN`: rustc names the extremes of integer types.
+  const segs = path.segments;
+  if (segs.length === 2 && segs[0]!.kind === 'ident' && !segs[0]!.args && isIntTy(segs[0]!.name) && segs[1]!.kind === 'ident' && !segs[1]!.args) {
+    const which = segs[1]!.name;
+    if (which === 'MIN' || which === 'MAX') {
+      const ty = segs[0]!.name as IntTy;
+      return { kind: 'int', value: intLimits(ty)[which === 'MIN' ? 0 : 1], ty };
+    }
+  }
   if (p.at(Tok.LParen)) {
     p.bump();
     const fields: ConstField[] = [];

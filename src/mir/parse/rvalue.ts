@@ -8,7 +8,7 @@ import {
 } from '../ast.js';
 import { Tok } from '../lexer.js';
 import type { Cursor } from './cursor.js';
-import { atOperand, parseOperand, parsePlace } from './operand.js';
+import { atLocal, atOperand, parseOperand, parsePlace, runtimeCheck } from './operand.js';
 import { parseConstArg, parsePath, parseTy } from './types.js';
 
 export type Rhs =
@@ -50,8 +50,8 @@ export function parseRhs(p: Cursor): Rhs {
       const ty = parseTy(p);
       if (ty.kind !== 'closure') p.fail(p.spanFrom(lo), 'expected a closure type');
       // A closure without captures prints without braces.
-      const { operands } = p.at(Tok.LBrace) ? bracedFields(p) : { operands: [] };
-      const agg: AggregateKind = ty.text.startsWith('closure') ? { kind: 'closure', text: ty.text } : { kind: 'coroutine', text: ty.text };
+      const { names, operands } = p.at(Tok.LBrace) ? bracedFields(p) : { names: [], operands: [] };
+      const agg: AggregateKind = { kind: ty.text.startsWith('closure') ? 'closure' : 'coroutine', text: ty.text, fieldNames: names };
       return rv({ kind: 'aggregate', agg, operands });
     }
     case Tok.Lt:
@@ -61,6 +61,8 @@ export function parseRhs(p: Cursor): Rhs {
     default:
       p.unexpected('an rvalue');
   }
+  const check = runtimeCheck(p);
+  if (check) return rv({ kind: 'use', operand: { kind: 'runtimeChecks', check, span: p.spanFrom(lo) } });
   if (atOperand(p)) {
     const operand = parseOperand(p);
     if (p.eatIdent('as')) return rv(cast(p, operand));
@@ -89,23 +91,29 @@ export function parseRhs(p: Cursor): Rhs {
       return rv({ kind: 'discriminant', place });
     }
     if (NULLARY_SET.has(word)) return rv(nullary(p));
-    if (word === 'ShallowInitBox' || word === 'wrap_binder') {
+    if (word === 'ShallowInitBox') {
       p.bump();
       p.expect(Tok.LParen);
       const operand = parseOperand(p);
       p.expect(Tok.Comma);
       const ty = parseTy(p);
       p.expect(Tok.RParen);
-      return rv(word === 'ShallowInitBox' ? { kind: 'shallowInitBox', operand, ty } : { kind: 'wrapUnsafeBinder', operand, ty });
+      return rv({ kind: 'shallowInitBox', operand, ty });
     }
+  }
+  if (word === 'wrap_binder' && p.peekIs(Tok.Bang)) {
+    p.bump();
+    p.bump();
+    p.expect(Tok.LParen);
+    const operand = parseOperand(p);
+    p.expect(Tok.Semi);
+    const ty = parseTy(p);
+    p.expect(Tok.RParen);
+    return rv({ kind: 'wrapUnsafeBinder', operand, ty });
   }
   if (word === 'deref_copy') {
     p.bump();
     return rv({ kind: 'copyForDeref', place: parsePlace(p) });
-  }
-  if (word === 'thread_local' && p.peekIs(Tok.Ident)) {
-    p.bump();
-    return rv({ kind: 'threadLocalRef', path: parsePath(p, 'value') });
   }
   return pathRhs(p);
 }
@@ -161,9 +169,15 @@ function arrayOrRepeat(p: Cursor): Rvalue {
   return { kind: 'aggregate', agg: { kind: 'array' }, operands };
 }
 
-/** `&_1`, `&mut _1`, `&fake shallow _1`, `&raw const _1`, `&raw mut _1`, `&'a _1`. */
+// `&_1`, `&mut _1`, `&fake shallow _1`, `&raw const _1`, `&raw const (fake) _1`, `&'a _1`,
+// and thread-local references, which rustc marks with a `tls` block comment after the `&`.
 function reference(p: Cursor): Rvalue {
+  const ampEnd = p.start + 1;
   p.expect(Tok.Amp);
+  if (p.file.text.startsWith('/*tls*/', ampEnd)) {
+    const mutable = p.eatIdent('mut');
+    return { kind: 'threadLocalRef', mutable, path: parsePath(p, 'value') };
+  }
   let region: string | undefined;
   if (p.at(Tok.Lifetime)) {
     region = p.text;
@@ -172,19 +186,23 @@ function reference(p: Cursor): Rvalue {
   if (p.atIdent('raw') && !region) {
     p.bump();
     let mutability: 'const' | 'mut' | 'fake';
-    if (p.eatIdent('const')) mutability = 'const';
-    else if (p.eatIdent('mut')) mutability = 'mut';
-    else if (p.eatIdent('fake')) mutability = 'fake';
+    if (p.eatIdent('const')) {
+      mutability = 'const';
+      if (p.at(Tok.LParen) && p.peekIsIdent('fake')) {
+        p.bump();
+        p.bump();
+        p.expect(Tok.RParen);
+        mutability = 'fake';
+      }
+    } else if (p.eatIdent('mut')) mutability = 'mut';
     else p.unexpected('`const` or `mut` after `&raw`');
     return { kind: 'rawPtr', mutability, place: parsePlace(p) };
   }
   let borrow: BorrowKind = 'shared';
   if (p.eatIdent('mut')) borrow = 'mut';
-  else if (p.atIdent('fake')) {
+  else if (p.atIdent('fake') && !atLocal(p)) {
     p.bump();
-    if (p.eatIdent('shallow')) borrow = 'fakeShallow';
-    else if (p.eatIdent('deep')) borrow = 'fakeDeep';
-    else p.unexpected('`shallow` or `deep` after `&fake`');
+    borrow = p.eatIdent('shallow') ? 'fakeShallow' : 'fakeDeep';
   }
   return { kind: 'ref', borrow, region, place: parsePlace(p) };
 }
@@ -245,7 +263,7 @@ function pathRhs(p: Cursor): Rhs {
   if (p.atIdent('as')) {
     // `mix_u64 as fn(u64, u64) -> u64 (PointerCoercion(ReifyFnPointer(Safe), Implicit))`.
     p.bump();
-    return rv(cast(p, { kind: 'const', value: { kind: 'path', path }, span: path.span }));
+    return rv(cast(p, { kind: 'const', value: { kind: 'path', path }, span: path.span, bare: true }));
   }
   if (p.at(Tok.LParen)) {
     const args = parenOperands(p);
