@@ -55,10 +55,11 @@ export function parseAlloc(p: Cursor): AllocItem {
   if (k !== 'size') p.fail(p.spanFrom(headerLo), `expected \`size:\` in the allocation header, found \`${k}:\``);
   const size = p.smallInt('a size');
   p.expect(Tok.Comma);
+  const alignLo = p.start;
   p.expectIdent('align');
   p.expect(Tok.Colon);
   const align = p.smallInt('an alignment');
-  if (align === 0 || (align & (align - 1)) !== 0) p.fail(p.spanFrom(headerLo), `alignment ${align} is not a power of two`);
+  if (align === 0 || (align & (align - 1)) !== 0) p.fail(p.spanFrom(alignLo), `alignment ${align} is not a power of two`);
   p.expect(Tok.RParen);
   if (!p.at(Tok.LBrace)) p.unexpected('`{` and the allocation bytes');
   const contents = readBytes(p, p.start + 1, size);

@@ -128,12 +128,11 @@ function parseBlock(p: Cursor): BasicBlock {
   const statements: Statement[] = [];
   let terminator: Terminator | undefined;
   while (!p.at(Tok.RBrace)) {
-    const slo = p.start;
+    if (p.at(Tok.Eof)) p.unexpected(`\`}\` to close basic block bb${id}`);
     if (terminator) p.fail(p.currentSpan(), 'nothing may follow the terminator of a basic block');
     const item = parseStatementOrTerminator(p);
     if (item.terminator) terminator = item.terminator;
     else statements.push(item.statement!);
-    void slo;
   }
   if (!terminator) p.fail(p.currentSpan(), `basic block bb${id} has no terminator`);
   p.expect(Tok.RBrace);
@@ -352,7 +351,7 @@ function parseAssignLike(p: Cursor, lo: number, done: (s: Statement | Terminator
     const { target, unwind } = callTargets(p);
     return done({ kind: 'call', dest: place, func, args: rhs.args, target, unwind, span: NO }, true);
   }
-  if (rhs.kind === 'call') p.unexpected('`->` after a call');
+  if (rhs.kind === 'call') p.unexpected('`->` and the targets of the call, such as `-> [return: bb1, unwind continue]`');
   void lo;
   return done({ kind: 'assign', place, rvalue: rhs.rvalue, span: NO }, false);
 }

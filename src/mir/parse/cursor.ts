@@ -69,7 +69,11 @@ export class Cursor {
   }
 
   expect(kind: Tok, what?: string): void {
-    if (this.lx.kind !== kind) this.unexpected(what ?? tokName(kind));
+    if (this.lx.kind !== kind) {
+      // A missing `;` is reported where it belongs, after the previous token, as rustc does.
+      if (kind === Tok.Semi && this.afterLineBreak()) this.failAfterPrevious(`expected ${what ?? tokName(kind)}, found ${this.describeCurrent()}`);
+      this.unexpected(what ?? tokName(kind));
+    }
     this.lx.next();
   }
 
@@ -115,15 +119,43 @@ export class Cursor {
     return span(this.lx.start, Math.max(this.lx.end, this.lx.start + (this.lx.kind === Tok.Eof ? 0 : 1)));
   }
 
-  /** Reports `expected X, found Y` at the current token and aborts the item. */
+  /**
+   * Reports `expected X, found Y` at the current token and aborts the item. At the end of
+   * an item the error points just past its last token, not at the next item; a literal
+   * the lexer could not close is reported as such, whatever was expected.
+   */
   unexpected(expected: string): never {
-    this.fail(this.currentSpan(), `expected ${expected}, found ${this.describeCurrent()}`);
+    if (this.lx.kind === Tok.BadLiteral) this.fail(this.currentSpan(), this.badLiteralMessage());
+    const message = `expected ${expected}, found ${this.describeCurrent()}`;
+    if (this.lx.kind === Tok.Eof) this.failAfterPrevious(message);
+    this.fail(this.currentSpan(), message);
+  }
+
+  /** True at the end of the item or when the current token starts a later line than the previous one. */
+  private afterLineBreak(): boolean {
+    if (this.lx.prev === Tok.Eof) return false;
+    return this.lx.kind === Tok.Eof || this.file.text.slice(this.lx.prevEnd, this.lx.start).includes('\n');
+  }
+
+  /** Fails with an empty span just past the previous token (or at the current one when there is none). */
+  private failAfterPrevious(message: string): never {
+    if (this.lx.prev === Tok.Eof) this.fail(this.currentSpan(), message);
+    this.fail(span(this.lx.prevEnd, this.lx.prevEnd), message);
+  }
+
+  private badLiteralMessage(): string {
+    const t = this.lx.tokenText;
+    if (t.startsWith('"') || t.startsWith('b"')) return `unterminated ${t.startsWith('b') ? 'byte string' : 'string'} literal`;
+    const text = this.file.text;
+    const end = this.lx.end;
+    const open = end >= this.limit || t.includes('\n') || text.charCodeAt(end) === 10 || text.charCodeAt(end) === 13;
+    return open ? 'unterminated char literal' : 'malformed char literal';
   }
 
   describeCurrent(): string {
     switch (this.lx.kind) {
       case Tok.Eof:
-        return 'end of item';
+        return this.lx.start >= this.file.text.length ? 'end of file' : 'end of item';
       case Tok.Ident:
       case Tok.Int:
       case Tok.Float:
@@ -131,7 +163,7 @@ export class Cursor {
       case Tok.Unknown:
         return `unknown character \`${this.lx.tokenText}\``;
       case Tok.BadLiteral:
-        return 'an unterminated or malformed literal';
+        return `an ${this.badLiteralMessage()}`;
       default:
         return tokName(this.lx.kind);
     }

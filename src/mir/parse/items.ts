@@ -242,11 +242,12 @@ function variantFields(p: Cursor, isStruct: boolean): { fields: FieldDecl[]; bra
 function parseExtern(p: Cursor, lo: number): ExternBlock {
   p.expectIdent('extern');
   let abi = 'C';
+  const abiLo = p.start;
   if (p.at(Tok.Str)) {
     abi = p.text.slice(1, -1);
     p.bump();
   }
-  if (abi !== 'C' && abi !== 'system' && abi !== 'sysv64') p.fail(p.spanFrom(lo), `unsupported ABI "${abi}" (codegend supports "C")`);
+  if (abi !== 'C' && abi !== 'system' && abi !== 'sysv64') p.fail(p.spanFrom(abiLo), `unsupported ABI "${abi}" (codegend supports "C")`);
   p.expect(Tok.LBrace);
   const fns: ExternFn[] = [];
   while (!p.at(Tok.RBrace)) {

@@ -2,6 +2,7 @@
 // `copy _1`, `move _2`, and every constant form rustc prints after `const`.
 
 import type { Const, ConstField, IntTy, Local, RuntimeCheck, Operand, Place, ProjectionElem } from '../ast.js';
+import { span } from '../../diagnostics.js';
 import { Tok } from '../lexer.js';
 import type { Cursor } from './cursor.js';
 import { isFloatTy, isIntTy, parsePath, parseTy, splitIntLiteral } from './types.js';
@@ -398,6 +399,9 @@ function pathConst(p: Cursor): Const {
  * characters in a byte string are an error, as in Rust).
  */
 export function decodeString(p: Cursor, raw: string, bytes: boolean): string | Uint8Array {
+  // `raw` is the current token without its prefix and closing quote; errors point into it.
+  const base = p.start + p.text.length - 1 - raw.length;
+  const bad: (from: number, to: number, message: string) => never = (from, to, message) => p.fail(span(base + from, base + Math.max(to, from + 1)), message);
   const out: number[] = [];
   let s = '';
   const push = (cp: number) => {
@@ -407,12 +411,13 @@ export function decodeString(p: Cursor, raw: string, bytes: boolean): string | U
   for (let i = 0; i < raw.length; ) {
     const c = raw.codePointAt(i)!;
     if (c !== 92) {
-      if (bytes && c > 127) p.fail(p.currentSpan(), 'non-ASCII character in a byte string literal');
+      if (bytes && c > 127) bad(i, i + (c > 0xffff ? 2 : 1), 'non-ASCII character in a byte string literal');
       push(c);
       i += c > 0xffff ? 2 : 1;
       continue;
     }
     const e = raw[i + 1];
+    const esc = i;
     i += 2;
     switch (e) {
       case 'n': push(10); break;
@@ -424,18 +429,18 @@ export function decodeString(p: Cursor, raw: string, bytes: boolean): string | U
       case '"': push(34); break;
       case 'x': {
         const hex = raw.slice(i, i + 2);
-        if (!/^[0-9a-fA-F]{2}$/.test(hex)) p.fail(p.currentSpan(), `invalid \`\\x\` escape in a literal`);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) bad(esc, i + hex.length, `invalid \`\\x\` escape in a literal`);
         const v = parseInt(hex, 16);
-        if (!bytes && v > 0x7f) p.fail(p.currentSpan(), 'a `\\x` escape in a string must be at most \\x7f');
+        if (!bytes && v > 0x7f) bad(esc, i + 2, 'a `\\x` escape in a string must be at most \\x7f');
         push(v);
         i += 2;
         break;
       }
       case 'u': {
         const m = /^\{([0-9a-fA-F_]{1,8})\}/.exec(raw.slice(i));
-        if (!m || bytes) p.fail(p.currentSpan(), 'invalid `\\u{…}` escape in a literal');
+        if (!m || bytes) bad(esc, i + (m ? m[0].length : 0), 'invalid `\\u{…}` escape in a literal');
         const v = parseInt(m[1]!.replace(/_/g, ''), 16);
-        if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) p.fail(p.currentSpan(), 'invalid unicode escape: not a scalar value');
+        if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) bad(esc, i + m[0].length, 'invalid unicode escape: not a scalar value');
         push(v);
         i += m[0].length;
         break;
@@ -445,8 +450,11 @@ export function decodeString(p: Cursor, raw: string, bytes: boolean): string | U
         while (i < raw.length && /\s/.test(raw[i]!)) i++;
         break;
       }
-      default:
-        p.fail(p.currentSpan(), `unknown escape \`\\${e ?? ''}\` in a literal`);
+      default: {
+        const cp = raw.codePointAt(esc + 1);
+        const shown = cp === undefined ? '' : String.fromCodePoint(cp);
+        bad(esc, esc + 1 + shown.length, `unknown escape \`\\${shown}\` in a literal`);
+      }
     }
   }
   return bytes ? Uint8Array.from(out) : s;
