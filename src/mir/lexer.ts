@@ -190,6 +190,34 @@ export class Lexer {
     this.prevEnd = s.prevEnd;
   }
 
+  /** The kind of the token after the current one, without moving (no allocation). */
+  peekKind(): Tok {
+    const { pos, kind, start, end, prev, prevEnd } = this;
+    this.next();
+    const k = this.kind;
+    this.pos = pos;
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.prev = prev;
+    this.prevEnd = prevEnd;
+    return k;
+  }
+
+  /** Whether the token after the current one is the identifier `word`. */
+  peekIsIdent(word: string): boolean {
+    const { pos, kind, start, end, prev, prevEnd } = this;
+    this.next();
+    const ok = this.kind === Tok.Ident && this.end - this.start === word.length && this.text.startsWith(word, this.start);
+    this.pos = pos;
+    this.kind = kind;
+    this.start = start;
+    this.end = end;
+    this.prev = prev;
+    this.prevEnd = prevEnd;
+    return ok;
+  }
+
   get tokenText(): string {
     return this.text.slice(this.start, this.end);
   }

@@ -100,19 +100,11 @@ export class Cursor {
   }
 
   peekIs(kind: Tok): boolean {
-    const s = this.lx.save();
-    this.lx.next();
-    const k = this.lx.kind;
-    this.lx.restore(s);
-    return k === kind;
+    return this.lx.peekKind() === kind;
   }
 
   peekIsIdent(word: string): boolean {
-    const s = this.lx.save();
-    this.lx.next();
-    const ok = this.atIdent(word);
-    this.lx.restore(s);
-    return ok;
+    return this.lx.peekIsIdent(word);
   }
 
   currentSpan(): Span {
