@@ -3,7 +3,7 @@
 // while inferring ADTs and external signatures, then finish those inferences.
 // Never throws on bad input; everything wrong is a diagnostic.
 
-import { type Diagnostic, DiagnosticSink, type SourceFile, sortDiagnostics } from '../diagnostics.js';
+import { type Diagnostic, DiagnosticSink, type SourceFile, type Span, sortDiagnostics } from '../diagnostics.js';
 import type { Item, MirFile } from './ast.js';
 import { ExternInference, type InferredExtern } from './externs.js';
 import { parseMirFile } from './parse/items.js';
@@ -32,9 +32,9 @@ export function checkCrate(sources: SourceFile[]): { crate: CheckedCrate; diagno
 }
 
 function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInference, sink: DiagnosticSink): void {
-  const run = (owner: BodyOwner, body: NonNullable<Extract<Item, { kind: 'fn' }>['body']>) => {
+  const run = (owner: BodyOwner, body: NonNullable<Extract<Item, { kind: 'fn' }>['body']>, paramSpans: Span[] = []) => {
     const checker = new BodyChecker(index, f.file, sink, externs, owner);
-    for (const ty of owner.params) checker.resolveTy(ty, owner.span);
+    owner.params.forEach((ty, i) => checker.resolveTy(ty, paramSpans[i] ?? owner.span));
     checker.resolveTy(owner.ret, owner.span);
     checker.check(body);
   };
@@ -44,7 +44,7 @@ function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInf
       item.params.forEach((p, i) => {
         if (p.local !== i + 1) sink.error(f.file, p.span, `parameter ${i + 1} of ${what} must be \`_${i + 1}\`, found \`_${p.local}\``);
       });
-      run({ params: item.params.map((p) => p.ty), ret: item.ret, generics: item.generics, what, span: item.nameSpan }, item.body);
+      run({ params: item.params.map((p) => p.ty), ret: item.ret, generics: item.generics, what, span: item.nameSpan }, item.body, item.params.map((p) => p.span));
       return;
     }
     case 'static':

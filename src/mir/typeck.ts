@@ -189,10 +189,13 @@ export class BodyChecker {
           else if (elemTy) info.ty = base?.kind === 'slice' ? base : { kind: 'slice', elem: elemTy };
           break;
         }
-        case 'downcast':
-          info.ty = base;
-          info.variant = this.downcast(base, elem.variant, place.span);
+        case 'downcast': {
+          const v = this.downcast(base, elem.variant, place.span);
+          // After a reported error the place's type is unknown, so nothing cascades.
+          info.ty = v === null ? undefined : base;
+          info.variant = v ?? undefined;
           break;
+        }
         case 'opaqueCast':
         case 'subtype':
           info.ty = elem.ty;
@@ -225,23 +228,25 @@ export class BodyChecker {
     return undefined;
   }
 
-  private downcast(base: Ty | undefined, name: string, at: Span): PlaceInfo['variant'] {
+  /** The variant a downcast selects; null when an error was reported. */
+  private downcast(base: Ty | undefined, name: string, at: Span): PlaceInfo['variant'] | null {
     if (!base) return undefined;
     if (base.kind !== 'named') {
-      if (base.kind !== 'projection' && base.kind !== 'infer') this.error(at, `cannot downcast a value of type \`${showTy(base)}\` to a variant`);
-      return undefined;
+      if (base.kind === 'projection' || base.kind === 'infer') return undefined;
+      this.error(at, `cannot downcast a value of type \`${showTy(base)}\` to a variant`);
+      return null;
     }
     const adt = this.index.adts.lookup(base.path) ?? (this.looksLikeAdt(base.path) ? this.index.adts.infer(base.path) : undefined);
     if (!adt) return undefined;
     if (adt.kind === 'unknown') adt.kind = 'enum';
     if (adt.kind !== 'enum') {
       this.error(at, `cannot downcast \`${showTy(base)}\`: it is a ${adt.kind}, not an enum`);
-      return undefined;
+      return null;
     }
     if (!variantOf(adt, name)) {
       if (adt.origin !== 'inferred') {
         this.error(at, `no variant \`${name}\` in enum \`${adt.segments.join('::')}\``);
-        return undefined;
+        return null;
       }
       adt.variants.push({ name, fields: [] });
     }

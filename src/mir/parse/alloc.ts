@@ -59,7 +59,7 @@ export function parseAlloc(p: Cursor): AllocItem {
   p.expectIdent('align');
   p.expect(Tok.Colon);
   const align = p.smallInt('an alignment');
-  if (align === 0 || (align & (align - 1)) !== 0) p.fail(p.spanFrom(alignLo), `alignment ${align} is not a power of two`);
+  if (align === 0 || 2 ** Math.round(Math.log2(align)) !== align) p.fail(p.spanFrom(alignLo), `alignment ${align} is not a power of two`);
   p.expect(Tok.RParen);
   if (!p.at(Tok.LBrace)) p.unexpected('`{` and the allocation bytes');
   const contents = readBytes(p, p.start + 1, size);
@@ -83,8 +83,11 @@ const BAR = '│';
  */
 function readBytes(p: Cursor, from: number, size: number): { bytes: Uint8Array; init: Uint8Array; relocs: AllocReloc[] } {
   const text = p.file.text;
-  const bytes = new Uint8Array(size);
-  const init = new Uint8Array(size);
+  // Every byte takes at least one character of text, so a size beyond what is left of the
+  // item cannot be met (the count check at `}` reports it); do not allocate for it.
+  const capacity = Math.min(size, Math.max(0, p.limit - from));
+  const bytes = new Uint8Array(capacity);
+  const init = new Uint8Array(capacity);
   const relocs: AllocReloc[] = [];
   let n = 0; // bytes read
   let open: { start: number; label: string } | undefined; // relocation continuing on the next line

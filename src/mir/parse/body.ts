@@ -43,6 +43,13 @@ function parseScopeContents(p: Cursor, scope: Scope): void {
 }
 
 function parseScope(p: Cursor): Scope {
+  p.enter();
+  const scope = parseScopeInner(p);
+  p.leave();
+  return scope;
+}
+
+function parseScopeInner(p: Cursor): Scope {
   const lo = p.start;
   p.expectIdent('scope');
   const index = p.smallInt('a scope number');
@@ -89,6 +96,13 @@ function parseDebug(p: Cursor): DebugVar {
 
 /** `((iter: T).1: U)` → the variable, its type, and the field path into it. */
 function debugFragment(p: Cursor, setName: (n: string) => void): DebugVar['composite'] {
+  p.enter();
+  const fragment = debugFragmentInner(p, setName);
+  p.leave();
+  return fragment;
+}
+
+function debugFragmentInner(p: Cursor, setName: (n: string) => void): DebugVar['composite'] {
   p.expect(Tok.LParen);
   if (p.at(Tok.LParen)) {
     const inner = debugFragment(p, setName)!;

@@ -11,8 +11,12 @@ export class ParseAbort {
   constructor(readonly at: number) {}
 }
 
+/** How deeply types, places, constants and scopes may nest before the input is refused. */
+export const MAX_NESTING = 256;
+
 export class Cursor {
   readonly lx: Lexer;
+  private depth = 0;
 
   constructor(
     readonly file: SourceFile,
@@ -38,6 +42,19 @@ export class Cursor {
   /** End offset of the last token consumed. */
   get lastEnd(): number {
     return this.lx.prevEnd;
+  }
+
+  /**
+   * Enters one level of nesting; `leave()` undoes it. Deeply nested input is an error
+   * rather than a stack overflow here or in the phases that walk the tree. (An abort
+   * leaves the count raised, but an aborted item's cursor is not used again.)
+   */
+  enter(): void {
+    if (++this.depth > MAX_NESTING) this.fail(this.currentSpan(), `nesting is too deep (more than ${MAX_NESTING} levels)`);
+  }
+
+  leave(): void {
+    this.depth--;
   }
 
   spanFrom(lo: number): Span {

@@ -35,6 +35,13 @@ export function atLocal(p: Cursor): boolean {
 }
 
 export function parsePlace(p: Cursor): Place {
+  p.enter();
+  const place = parsePlaceInner(p);
+  p.leave();
+  return place;
+}
+
+function parsePlaceInner(p: Cursor): Place {
   const lo = p.start;
   let place: Place;
   if (p.at(Tok.LParen)) {
@@ -174,6 +181,13 @@ export function intLimits(ty: IntTy): [bigint, bigint] {
 
 /** The constant after `const` (or inside a valtree). */
 export function parseConst(p: Cursor): Const {
+  p.enter();
+  const c = parseConstInner(p);
+  p.leave();
+  return c;
+}
+
+function parseConstInner(p: Cursor): Const {
   switch (p.kind) {
     case Tok.Int:
       return intConst(p, false);

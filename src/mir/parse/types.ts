@@ -20,6 +20,13 @@ export function isFloatTy(s: string): s is FloatTy {
 export const UNIT_TY: Ty = { kind: 'tuple', elems: [] };
 
 export function parseTy(p: Cursor): Ty {
+  p.enter();
+  const ty = parseTyInner(p);
+  p.leave();
+  return ty;
+}
+
+function parseTyInner(p: Cursor): Ty {
   const lo = p.start;
   switch (p.kind) {
     case Tok.Bang:
@@ -315,11 +322,15 @@ function genericArg(p: Cursor): GenericArg {
   return { kind: 'type', ty: parseTy(p) };
 }
 
+/** `{closure@…}` rather than `{ N + 1 }`: an `@` comes before the first `}` (scanning stops there, so this stays linear). */
 function looksLikeClosureTy(p: Cursor): boolean {
   const t = p.lx.text;
-  const close = t.indexOf('}', p.start);
-  const at = t.indexOf('@', p.start);
-  return at !== -1 && (close === -1 || at < close);
+  for (let i = p.start + 1; i < p.limit; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 64) return true;
+    if (c === 125) return false;
+  }
+  return false;
 }
 
 /** An array length or const generic: `4`, `4_usize`, `N`, `_`, `{ N + 1 }`. */
