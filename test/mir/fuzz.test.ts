@@ -14,7 +14,7 @@ import type { FuzzBatchResult, FuzzCase, FuzzFailure } from '../support/fuzz-wor
 import { corpusMirFiles, REPO_ROOT } from '../support/paths.js';
 
 const SEED = envInt('FUZZ_SEED', 0x5eed2024);
-const CASES = envInt('FUZZ_CASES', 3000);
+const CASES = envInt('FUZZ_CASES', 5000);
 const ONLY = process.env.FUZZ_CASE === undefined ? undefined : envInt('FUZZ_CASE', 0);
 const BATCH = 100;
 /** Generous: a batch normally takes well under a second. */
@@ -104,6 +104,9 @@ const INSERTS = [
   '#[', '::', '->', '..', '...', 'e', 'f64', '_i32',
 ];
 
+/** Openers repeated many times: deep nesting must be an error, not a stack overflow. */
+const NESTERS = ['(', '[', '{', '<', '&', '*const ', '(*', 'Option<', 'fn(', 'dyn Fn(', 'S(', 'scope 1 {\n', '((x: T).0: '];
+
 const REPLACEMENTS = [
   'bb0', 'bb1', 'bb99999999999999999999', '_0', '_1', '_07', '_99999999999999999999', 'const', 'move', 'copy', '->',
   '=>', 'unwind', 'return', 'otherwise', 'switchInt', 'let', 'mut', 'debug', 'scope', 'fn', 'static', 'alloc1',
@@ -144,7 +147,8 @@ const show = (s: string) => JSON.stringify(s.length > 40 ? s.slice(0, 40) + '…
 function mutate(rng: Rng, text: string): { text: string; what: string } {
   const toks = tokens(text);
   const lines = lineBounds(text);
-  const kind = rng.int(10);
+  // Kinds 0-9 are equally likely; deep nesting (10) half as likely as each of them.
+  const kind = rng.int(21) >> 1;
   if (toks.length < 2 || lines.length < 2) {
     const at = rng.int(text.length + 1);
     const ins = rng.pick(INSERTS);
@@ -193,11 +197,17 @@ function mutate(rng: Rng, text: string): { text: string; what: string } {
       const line = text.slice(l.start, l.end);
       return { text: text.slice(0, l.end) + line + (line.endsWith('\n') ? '' : '\n') + text.slice(l.end), what: `duplicate line at ${l.start}` };
     }
-    default: {
+    case 9: {
       // Replace a random character with a random one (a byte-level edit).
       const at = rng.int(text.length);
       const ins = rng.pick(INSERTS);
       return { text: text.slice(0, at) + ins + text.slice(at + 1), what: `overwrite char at ${at} with ${show(ins)}` };
+    }
+    default: {
+      const t = rng.pick(toks);
+      const opener = rng.pick(NESTERS);
+      const times = rng.range(50, 20_000);
+      return { text: text.slice(0, t.start) + opener.repeat(times) + text.slice(t.start), what: `insert ${show(opener)} × ${times} at ${t.start}` };
     }
   }
 }
@@ -280,7 +290,8 @@ describe('front-end fuzzing', () => {
     const corpus = loadCorpus();
     const indices = ONLY === undefined ? Array.from({ length: CASES }, (_, i) => i) : [ONLY];
     const progress = new SharedArrayBuffer(4);
-    const worker = new Worker(workerFile, { workerData: progress });
+    // A main-thread-sized stack (a worker's default is larger), as the CLI would have.
+    const worker = new Worker(workerFile, { workerData: progress, resourceLimits: { stackSizeMb: 1 } });
     const reports: string[] = [];
     let diagnostics = 0;
     try {

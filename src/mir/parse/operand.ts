@@ -67,7 +67,9 @@ function parsePlaceInner(p: Cursor): Place {
   } else {
     place = { local: parseLocal(p), projection: [], span: { lo, hi: lo } };
   }
-  while (p.at(Tok.LBracket)) place = project(place, indexElem(p));
+  // `place.projection` is this place's own array (fresh or from `project`): append in place,
+  // so a long run of indexes stays linear.
+  while (p.at(Tok.LBracket)) place.projection.push(indexElem(p));
   place.span = p.spanFrom(lo);
   return place;
 }
