@@ -578,7 +578,23 @@ export class BodyChecker {
 
   /** `Point { x: …, y: … }`, `Kg(…)`, `Shape::Circle(…)`, `Option::<i32>::None`: checks or learns the ADT. */
   private adtAggregate(path: Path, names: string[] | undefined, tys: (Ty | undefined)[], at: Span, dest: Ty | undefined): Ty | undefined {
-    if (!dest || dest.kind !== 'named') return undefined;
+    const key = pathKey(path);
+    const fn = this.index.fns.get(key);
+    // Constructors (`fn Shape::Circle(_1: i32) -> Shape`) are functions too; building the value is fine.
+    const segs = identSegments(path) ?? [];
+    const ctorOf = fn?.item.ret.kind === 'named' ? identSegments(fn.item.ret.path)?.at(-1) : undefined;
+    const isCtor = ctorOf !== undefined && (ctorOf === segs.at(-1) || ctorOf === segs.at(-2));
+    if ((fn && !isCtor) || (path.segments.length === 1 && this.index.externs.has(key))) {
+      this.error(at, `\`${key}\` is a function: a call needs its targets, such as \`-> [return: bb1, unwind continue]\``);
+      return undefined;
+    }
+    if (!dest) return undefined;
+    if (dest.kind !== 'named') {
+      if (dest.kind !== 'projection' && dest.kind !== 'infer' && dest.kind !== 'impl') {
+        this.error(at, `mismatched types: expected \`${showTy(dest)}\`, found a value of \`${key}\``);
+      }
+      return undefined;
+    }
     const destSegs = identSegments(dest.path);
     const aggSegs = identSegments(path);
     if (!destSegs || !aggSegs) return undefined;
