@@ -17,9 +17,16 @@ export function intTy(name: IntTy): Ty {
   return { kind: 'int', name };
 }
 
+const pathKeys = new WeakMap<Path, string>();
+
 /** The identifier segments of a path without generic arguments: `core::option::Option`. */
 export function pathKey(path: Path): string {
-  return printPath(stripArgs(path), 'value');
+  let key = pathKeys.get(path);
+  if (key === undefined) {
+    key = printPath(stripArgs(path), 'value');
+    pathKeys.set(path, key);
+  }
+  return key;
 }
 
 export function stripArgs(path: Path): Path {

@@ -139,7 +139,7 @@ export class BodyChecker {
 
   private checkDebugInfo(scope: Scope): void {
     for (const d of scope.debugs) {
-      if (d.value.kind === 'place') this.placeInfo(d.value.place);
+      if (d.value.kind === 'place') this.placeTy(d.value.place);
     }
     for (const child of scope.children) this.checkDebugInfo(child);
   }
@@ -156,7 +156,8 @@ export class BodyChecker {
   }
 
   placeTy(place: Place): Ty | undefined {
-    return this.placeInfo(place).ty;
+    // Most places are bare locals: no projection, nothing to allocate.
+    return place.projection.length === 0 ? this.localTy(place.local, place.span) : this.placeInfo(place).ty;
   }
 
   private placeInfo(place: Place): PlaceInfo {

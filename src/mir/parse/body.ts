@@ -20,7 +20,7 @@ export function parseBody(p: Cursor): Body {
   parseScopeContents(p, root);
   const blocks: BasicBlock[] = [];
   while (!p.at(Tok.RBrace)) {
-    if (!p.at(Tok.Ident) || !/^bb\d+$/.test(p.text)) {
+    if (p.blockAt() < 0) {
       if (p.atIdent('let') || p.atIdent('debug') || p.atIdent('scope')) {
         p.fail(p.currentSpan(), 'declarations must come before the first basic block');
       }
@@ -121,9 +121,8 @@ function debugFragmentInner(p: Cursor, setName: (n: string) => void): DebugVar['
 }
 
 function blockId(p: Cursor): BlockId {
-  if (!p.at(Tok.Ident) || !/^bb\d+$/.test(p.text)) p.unexpected('a basic block such as `bb1`');
-  const v = Number(p.text.slice(2));
-  if (!Number.isSafeInteger(v)) p.fail(p.currentSpan(), 'block number is too large');
+  const v = p.blockAt();
+  if (v < 0) p.unexpected('a basic block such as `bb1`');
   p.bump();
   return v as BlockId;
 }
@@ -144,33 +143,43 @@ function parseBlock(p: Cursor): BasicBlock {
   while (!p.at(Tok.RBrace)) {
     if (p.at(Tok.Eof)) p.unexpected(`\`}\` to close basic block bb${id}`);
     if (terminator) p.fail(p.currentSpan(), 'nothing may follow the terminator of a basic block');
-    const item = parseStatementOrTerminator(p);
-    if (item.terminator) terminator = item.terminator;
-    else statements.push(item.statement!);
+    const node = parseStatementOrTerminator(p);
+    if (isTerminator(node)) terminator = node;
+    else statements.push(node);
   }
   if (!terminator) p.fail(p.currentSpan(), `basic block bb${id} has no terminator`);
   p.expect(Tok.RBrace);
   return { id, cleanup, statements, terminator, span: p.spanFrom(lo) };
 }
 
-type Parsed = { statement?: Statement; terminator?: Terminator };
+type Parsed = Statement | Terminator;
+
+const TERMINATOR_KINDS: ReadonlySet<string> = new Set<Terminator['kind']>([
+  'goto', 'switchInt', 'unwindResume', 'unwindTerminate', 'return', 'unreachable', 'drop', 'call', 'tailCall', 'assert', 'falseEdge', 'falseUnwind',
+]);
+
+function isTerminator(node: Parsed): node is Terminator {
+  return TERMINATOR_KINDS.has(node.kind);
+}
+
+/** Expects the closing `;` and gives the node its span. */
+function finish(p: Cursor, lo: number, node: Parsed): Parsed {
+  p.expect(Tok.Semi, '`;`');
+  node.span = p.spanFrom(lo);
+  return node;
+}
 
 function parseStatementOrTerminator(p: Cursor): Parsed {
   const lo = p.start;
-  const done = (s: Statement | Terminator, isTerm: boolean): Parsed => {
-    p.expect(Tok.Semi, '`;`');
-    s.span = p.spanFrom(lo);
-    return isTerm ? { terminator: s as Terminator } : { statement: s as Statement };
-  };
   if (p.at(Tok.DbgComment)) {
     p.bump();
     const local = parseLocal(p);
     p.expect(Tok.Eq);
     p.expect(Tok.Amp, '`&` (a `// DBG:` line records a reference)');
-    if (p.eat(Tok.Question)) return done({ kind: 'debugInfo', local, span: NO }, false);
-    return done({ kind: 'debugInfo', local, place: parsePlace(p), span: NO }, false);
+    if (p.eat(Tok.Question)) return finish(p, lo, { kind: 'debugInfo', local, span: NO });
+    return finish(p, lo, { kind: 'debugInfo', local, place: parsePlace(p), span: NO });
   }
-  if (atLocal(p) || p.at(Tok.LParen)) return parseAssignLike(p, lo, done);
+  if (atLocal(p) || p.at(Tok.LParen)) return parseAssignLike(p, lo);
   if (!p.at(Tok.Ident)) p.unexpected('a statement or terminator');
   const word = p.text;
   switch (word) {
@@ -180,7 +189,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       p.expect(Tok.LParen);
       const local = parseLocal(p);
       p.expect(Tok.RParen);
-      return done({ kind: word === 'StorageLive' ? 'storageLive' : 'storageDead', local, span: NO }, false);
+      return finish(p, lo, { kind: word === 'StorageLive' ? 'storageLive' : 'storageDead', local, span: NO });
     }
     case 'discriminant': {
       // `discriminant(_1) = 2;` (SetDiscriminant).
@@ -190,7 +199,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       p.expect(Tok.RParen);
       p.expect(Tok.Eq);
       const variant = p.smallInt('a variant index');
-      return done({ kind: 'setDiscriminant', place, variant, span: NO }, false);
+      return finish(p, lo, { kind: 'setDiscriminant', place, variant, span: NO });
     }
     case 'Deinit':
     case 'PlaceMention': {
@@ -198,7 +207,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       p.expect(Tok.LParen);
       const place = parsePlace(p);
       p.expect(Tok.RParen);
-      return done({ kind: word === 'Deinit' ? 'deinit' : 'placeMention', place, span: NO }, false);
+      return finish(p, lo, { kind: word === 'Deinit' ? 'deinit' : 'placeMention', place, span: NO });
     }
     case 'FakeRead': {
       p.bump();
@@ -207,7 +216,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       p.expect(Tok.Comma);
       const place = parsePlace(p);
       p.expect(Tok.RParen);
-      return done({ kind: 'fakeRead', cause, place, span: NO }, false);
+      return finish(p, lo, { kind: 'fakeRead', cause, place, span: NO });
     }
     case 'Retag': {
       p.bump();
@@ -219,7 +228,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       }
       const place = parsePlace(p);
       p.expect(Tok.RParen);
-      return done({ kind: 'retag', retagKind, place, span: NO }, false);
+      return finish(p, lo, { kind: 'retag', retagKind, place, span: NO });
     }
     case 'AscribeUserType': {
       p.bump();
@@ -228,20 +237,20 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       p.expect(Tok.Comma);
       const text = p.rawUntilBalanced(Tok.LParen, Tok.RParen, 'a user type');
       p.expect(Tok.RParen);
-      return done({ kind: 'ascribeUserType', place, text, span: NO }, false);
+      return finish(p, lo, { kind: 'ascribeUserType', place, text, span: NO });
     }
     case 'Coverage': {
       // `Coverage::VirtualCounter(bcb0);`: kept as text after `Coverage`.
       p.bump();
       const text = rawUntilSemi(p);
-      return done({ kind: 'coverage', text, span: NO }, false);
+      return finish(p, lo, { kind: 'coverage', text, span: NO });
     }
     case 'assume': {
       p.bump();
       p.expect(Tok.LParen);
       const operand = parseOperand(p);
       p.expect(Tok.RParen);
-      return done({ kind: 'assume', operand, span: NO }, false);
+      return finish(p, lo, { kind: 'assume', operand, span: NO });
     }
     case 'copy_nonoverlapping': {
       p.bump();
@@ -257,37 +266,37 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       const src = named('src', false);
       const count = named('count', true);
       p.expect(Tok.RParen);
-      return done({ kind: 'copyNonOverlapping', src, dst, count, span: NO }, false);
+      return finish(p, lo, { kind: 'copyNonOverlapping', src, dst, count, span: NO });
     }
     case 'ConstEvalCounter':
       p.bump();
-      return done({ kind: 'constEvalCounter', span: NO }, false);
+      return finish(p, lo, { kind: 'constEvalCounter', span: NO });
     case 'nop':
       p.bump();
-      return done({ kind: 'nop', span: NO }, false);
+      return finish(p, lo, { kind: 'nop', span: NO });
     case 'BackwardIncompatibleDropHint': {
       // An edition-migration lint hint; no codegen.
       p.bump();
       p.expect(Tok.LParen);
       const place = parsePlace(p);
       p.expect(Tok.RParen);
-      return done({ kind: 'backwardIncompatibleDropHint', place, span: NO }, false);
+      return finish(p, lo, { kind: 'backwardIncompatibleDropHint', place, span: NO });
     }
     // ------------------------------------------------------------ terminators
     case 'goto': {
       p.bump();
       p.expect(Tok.Arrow);
-      return done({ kind: 'goto', target: blockId(p), span: NO }, true);
+      return finish(p, lo, { kind: 'goto', target: blockId(p), span: NO });
     }
     case 'return':
       p.bump();
-      return done({ kind: 'return', span: NO }, true);
+      return finish(p, lo, { kind: 'return', span: NO });
     case 'unreachable':
       p.bump();
-      return done({ kind: 'unreachable', span: NO }, true);
+      return finish(p, lo, { kind: 'unreachable', span: NO });
     case 'resume':
       p.bump();
-      return done({ kind: 'unwindResume', span: NO }, true);
+      return finish(p, lo, { kind: 'unwindResume', span: NO });
     case 'terminate':
     case 'abort': {
       p.bump();
@@ -296,14 +305,14 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
         reason = p.ident('a reason');
         p.expect(Tok.RParen);
       }
-      return done({ kind: 'unwindTerminate', reason, span: NO }, true);
+      return finish(p, lo, { kind: 'unwindTerminate', reason, span: NO });
     }
     case 'switchInt':
-      return done(parseSwitch(p), true);
+      return finish(p, lo, parseSwitch(p));
     case 'drop':
-      return done(parseDrop(p), true);
+      return finish(p, lo, parseDrop(p));
     case 'assert':
-      return done(parseAssert(p), true);
+      return finish(p, lo, parseAssert(p));
     case 'falseEdge': {
       p.bump();
       p.expect(Tok.Arrow);
@@ -316,7 +325,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       p.expect(Tok.Colon);
       const imaginary = blockId(p);
       p.expect(Tok.RBracket);
-      return done({ kind: 'falseEdge', real, imaginary, span: NO }, true);
+      return finish(p, lo, { kind: 'falseEdge', real, imaginary, span: NO });
     }
     case 'falseUnwind': {
       p.bump();
@@ -328,7 +337,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       p.expect(Tok.Comma);
       const unwind = unwindAction(p);
       p.expect(Tok.RBracket);
-      return done({ kind: 'falseUnwind', real, unwind, span: NO }, true);
+      return finish(p, lo, { kind: 'falseUnwind', real, unwind, span: NO });
     }
     case 'tailcall':
     case 'tail': {
@@ -337,7 +346,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
       const rhs = parseRhs(p);
       if (rhs.kind === 'rvalue') p.fail(p.spanFrom(lo), 'expected a call after `tail call`');
       const func: Operand = rhs.kind === 'call' ? rhs.func : { kind: 'const', value: { kind: 'path', path: rhs.path }, span: rhs.path.span };
-      return done({ kind: 'tailCall', func, args: rhs.args, span: NO }, true);
+      return finish(p, lo, { kind: 'tailCall', func, args: rhs.args, span: NO });
     }
     case 'asm':
       p.fail(p.currentSpan(), 'inline assembly (`asm!`) is not supported');
@@ -351,7 +360,7 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
 const NO: Span = { lo: 0, hi: 0 };
 
 /** `place = rvalue;` or `place = f(args) -> targets;` (a call). */
-function parseAssignLike(p: Cursor, lo: number, done: (s: Statement | Terminator, isTerm: boolean) => Parsed): Parsed {
+function parseAssignLike(p: Cursor, lo: number): Parsed {
   const place = parsePlace(p);
   p.expect(Tok.Eq, '`=`');
   const rhsLo = p.start;
@@ -363,11 +372,10 @@ function parseAssignLike(p: Cursor, lo: number, done: (s: Statement | Terminator
     else p.fail({ lo: rhsLo, hi: p.lastEnd }, 'expected a function call before `->`');
     p.bump();
     const { target, unwind } = callTargets(p);
-    return done({ kind: 'call', dest: place, func, args: rhs.args, target, unwind, span: NO }, true);
+    return finish(p, lo, { kind: 'call', dest: place, func, args: rhs.args, target, unwind, span: NO });
   }
   if (rhs.kind === 'call') p.unexpected('`->` and the targets of the call, such as `-> [return: bb1, unwind continue]`');
-  void lo;
-  return done({ kind: 'assign', place, rvalue: rhs.rvalue, span: NO }, false);
+  return finish(p, lo, { kind: 'assign', place, rvalue: rhs.rvalue, span: NO });
 }
 
 /**

@@ -116,6 +116,18 @@ export class Cursor {
     return v;
   }
 
+  /** The number of the current token when it is `_N` (a local), else -1; reads no substring. */
+  localAt(): number {
+    return this.lx.kind === Tok.Ident ? numberAfterPrefix(this.lx.text, this.lx.start, this.lx.end, 1, 95) : -1;
+  }
+
+  /** The number of the current token when it is `bbN` (a block), else -1. */
+  blockAt(): number {
+    const t = this.lx.text;
+    const s = this.lx.start;
+    return this.lx.kind === Tok.Ident && t.charCodeAt(s) === 98 ? numberAfterPrefix(t, s + 1, this.lx.end, 1, 98) : -1;
+  }
+
   peekIs(kind: Tok): boolean {
     return this.lx.peekKind() === kind;
   }
@@ -207,6 +219,23 @@ export class Cursor {
     }
     return this.file.text.slice(lo, this.lx.start).trim();
   }
+}
+
+/**
+ * For `text[start, end)` = a `prefixLen`-char prefix ending in `prefixChar` followed by
+ * decimal digits without a leading zero (`_12`, `b12` of `bb12`): the number, else -1.
+ */
+function numberAfterPrefix(text: string, start: number, end: number, prefixLen: number, prefixChar: number): number {
+  const first = start + prefixLen;
+  if (end <= first || end - first > 15 || text.charCodeAt(first - 1) !== prefixChar) return -1;
+  if (end - first > 1 && text.charCodeAt(first) === 48) return -1;
+  let v = 0;
+  for (let i = first; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v;
 }
 
 function clip(s: string): string {

@@ -2,36 +2,23 @@
 // `copy _1`, `move _2`, and every constant form rustc prints after `const`.
 
 import type { Const, ConstField, IntTy, Local, RuntimeCheck, Operand, Place, ProjectionElem } from '../ast.js';
-import { span } from '../../diagnostics.js';
+import { NO_SPAN, span } from '../../diagnostics.js';
 import { Tok } from '../lexer.js';
 import type { Cursor } from './cursor.js';
 import { isFloatTy, isIntTy, parsePath, parseTy, splitIntLiteral } from './types.js';
 
-/** `_12` → 12, or undefined when the current token is not a local. */
-export function localIndex(text: string): number | undefined {
-  if (text.length < 2 || text.charCodeAt(0) !== 95) return undefined;
-  for (let i = 1; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
-  }
-  if (text.length > 2 && text.charCodeAt(1) === 48) return undefined;
-  const v = Number(text.slice(1));
-  return Number.isSafeInteger(v) ? v : undefined;
-}
+/** Shared by every bare local (most places); never mutated. */
+const NO_PROJECTION: ProjectionElem[] = [];
 
 export function parseLocal(p: Cursor): Local {
-  if (p.at(Tok.Ident)) {
-    const v = localIndex(p.text);
-    if (v !== undefined) {
-      p.bump();
-      return v as Local;
-    }
-  }
-  p.unexpected('a local such as `_1`');
+  const v = p.localAt();
+  if (v < 0) p.unexpected('a local such as `_1`');
+  p.bump();
+  return v as Local;
 }
 
 export function atLocal(p: Cursor): boolean {
-  return p.at(Tok.Ident) && localIndex(p.text) !== undefined;
+  return p.localAt() >= 0;
 }
 
 export function parsePlace(p: Cursor): Place {
@@ -65,10 +52,11 @@ function parsePlaceInner(p: Cursor): Place {
       p.expect(Tok.RParen);
     }
   } else {
-    place = { local: parseLocal(p), projection: [], span: { lo, hi: lo } };
+    place = { local: parseLocal(p), projection: NO_PROJECTION, span: NO_SPAN };
   }
   // `place.projection` is this place's own array (fresh or from `project`): append in place,
   // so a long run of indexes stays linear.
+  if (p.at(Tok.LBracket) && place.projection === NO_PROJECTION) place.projection = [];
   while (p.at(Tok.LBracket)) place.projection.push(indexElem(p));
   place.span = p.spanFrom(lo);
   return place;

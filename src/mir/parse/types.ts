@@ -19,6 +19,20 @@ export function isFloatTy(s: string): s is FloatTy {
 
 export const UNIT_TY: Ty = { kind: 'tuple', elems: [] };
 
+/**
+ * Primitive types are shared objects: a 40 MB file names `i32` hundreds of thousands of
+ * times, and nothing mutates a parsed type.
+ */
+const PRIMITIVES = new Map<string, Ty>([
+  ...[...INT_TYS].map((name): [string, Ty] => [name, { kind: 'int', name: name as IntTy }]),
+  ...[...FLOAT_TYS].map((name): [string, Ty] => [name, { kind: 'float', name: name as FloatTy }]),
+  ['bool', { kind: 'bool' }],
+  ['char', { kind: 'char' }],
+  ['str', { kind: 'str' }],
+]);
+const NEVER_TY: Ty = { kind: 'never' };
+const INFER_TY: Ty = { kind: 'infer' };
+
 export function parseTy(p: Cursor): Ty {
   p.enter();
   const ty = parseTyInner(p);
@@ -31,9 +45,10 @@ function parseTyInner(p: Cursor): Ty {
   switch (p.kind) {
     case Tok.Bang:
       p.bump();
-      return { kind: 'never' };
+      return NEVER_TY;
     case Tok.LParen: {
       p.bump();
+      if (p.eat(Tok.RParen)) return UNIT_TY;
       const elems: Ty[] = [];
       while (!p.at(Tok.RParen)) {
         elems.push(parseTy(p));
@@ -87,18 +102,15 @@ function parseTyInner(p: Cursor): Ty {
       p.unexpected('a type');
   }
   const word = p.text;
+  const prim = PRIMITIVES.get(word);
+  if (prim && !p.peekIs(Tok.PathSep)) {
+    p.bump();
+    return prim;
+  }
   switch (word) {
-    case 'bool':
-    case 'char':
-    case 'str':
-      if (!p.peekIs(Tok.PathSep)) {
-        p.bump();
-        return { kind: word };
-      }
-      break;
     case '_':
       p.bump();
-      return { kind: 'infer' };
+      return INFER_TY;
     case 'fn':
     case 'unsafe':
     case 'extern':
@@ -113,11 +125,6 @@ function parseTyInner(p: Cursor): Ty {
       p.bump();
       return { kind: 'impl', bounds: parseBounds(p).bounds };
     }
-    default:
-      if ((isIntTy(word) || isFloatTy(word)) && !p.peekIs(Tok.PathSep)) {
-        p.bump();
-        return isIntTy(word) ? { kind: 'int', name: word } : { kind: 'float', name: word as FloatTy };
-      }
   }
   return { kind: 'named', path: parsePath(p, 'type') };
 }
