@@ -169,6 +169,8 @@ function finish(p: Cursor, lo: number, node: Parsed): Parsed {
   return node;
 }
 
+const STORAGE_WORDS = ['StorageLive', 'StorageDead'] as const;
+
 function parseStatementOrTerminator(p: Cursor): Parsed {
   const lo = p.start;
   if (p.at(Tok.DbgComment)) {
@@ -181,16 +183,17 @@ function parseStatementOrTerminator(p: Cursor): Parsed {
   }
   if (atLocal(p) || p.at(Tok.LParen)) return parseAssignLike(p, lo);
   if (!p.at(Tok.Ident)) p.unexpected('a statement or terminator');
+  const storage = p.matchIdent(STORAGE_WORDS);
+  if (storage >= 0) {
+    // The most common statements, matched without reading the word out.
+    p.bump();
+    p.expect(Tok.LParen);
+    const local = parseLocal(p);
+    p.expect(Tok.RParen);
+    return finish(p, lo, { kind: storage === 0 ? 'storageLive' : 'storageDead', local, span: NO });
+  }
   const word = p.text;
   switch (word) {
-    case 'StorageLive':
-    case 'StorageDead': {
-      p.bump();
-      p.expect(Tok.LParen);
-      const local = parseLocal(p);
-      p.expect(Tok.RParen);
-      return finish(p, lo, { kind: word === 'StorageLive' ? 'storageLive' : 'storageDead', local, span: NO });
-    }
     case 'discriminant': {
       // `discriminant(_1) = 2;` (SetDiscriminant).
       p.bump();

@@ -73,6 +73,17 @@ export class Cursor {
     return this.lx.kind === Tok.Ident && this.lx.end - this.lx.start === word.length && this.lx.text.startsWith(word, this.lx.start);
   }
 
+  /** The index in `words` of the current identifier, or -1; compares in place, no substring. */
+  matchIdent(words: readonly string[]): number {
+    if (this.lx.kind !== Tok.Ident) return -1;
+    const len = this.lx.end - this.lx.start;
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      if (w.length === len && this.lx.text.startsWith(w, this.lx.start)) return i;
+    }
+    return -1;
+  }
+
   eat(kind: Tok): boolean {
     if (this.lx.kind !== kind) return false;
     this.lx.next();

@@ -30,6 +30,8 @@ const PRIMITIVES = new Map<string, Ty>([
   ['char', { kind: 'char' }],
   ['str', { kind: 'str' }],
 ]);
+const PRIMITIVE_WORDS = [...PRIMITIVES.keys()];
+const PRIMITIVE_TYS = [...PRIMITIVES.values()];
 const NEVER_TY: Ty = { kind: 'never' };
 const INFER_TY: Ty = { kind: 'infer' };
 
@@ -101,13 +103,12 @@ function parseTyInner(p: Cursor): Ty {
     default:
       p.unexpected('a type');
   }
-  const word = p.text;
-  const prim = PRIMITIVES.get(word);
-  if (prim && !p.peekIs(Tok.PathSep)) {
+  const prim = p.matchIdent(PRIMITIVE_WORDS);
+  if (prim >= 0 && !p.peekIs(Tok.PathSep)) {
     p.bump();
-    return prim;
+    return PRIMITIVE_TYS[prim]!;
   }
-  switch (word) {
+  switch (p.text) {
     case '_':
       p.bump();
       return INFER_TY;
