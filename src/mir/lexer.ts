@@ -157,7 +157,7 @@ export interface LexerState {
 
 /**
  * Scans `text` on demand. `kind/start/end` describe the current token; `next()`
- * advances. `save()`/`restore()` give the parser cheap backtracking.
+ * advances. `save()`/`restore()` restore a position.
  */
 export class Lexer {
   kind: Tok = Tok.Eof;
@@ -177,10 +177,6 @@ export class Lexer {
     this.next();
   }
 
-  save(): LexerState {
-    return { pos: this.pos, kind: this.kind, start: this.start, end: this.end, prev: this.prev, prevEnd: this.prevEnd };
-  }
-
   restore(s: LexerState): void {
     this.pos = s.pos;
     this.kind = s.kind;
@@ -190,31 +186,37 @@ export class Lexer {
     this.prevEnd = s.prevEnd;
   }
 
-  /** The kind of the token after the current one, without moving (no allocation). */
-  peekKind(): Tok {
-    const { pos, kind, start, end, prev, prevEnd } = this;
+  // One token of lookahead without allocating: the state is parked in fields.
+  private parked = { pos: 0, kind: Tok.Eof, start: 0, end: 0, prev: Tok.Eof, prevEnd: 0 };
+
+  private stepAhead(): void {
+    const s = this.parked;
+    s.pos = this.pos;
+    s.kind = this.kind;
+    s.start = this.start;
+    s.end = this.end;
+    s.prev = this.prev;
+    s.prevEnd = this.prevEnd;
     this.next();
+  }
+
+  private stepBack(): void {
+    this.restore(this.parked);
+  }
+
+  /** The kind of the token after the current one, without moving. */
+  peekKind(): Tok {
+    this.stepAhead();
     const k = this.kind;
-    this.pos = pos;
-    this.kind = kind;
-    this.start = start;
-    this.end = end;
-    this.prev = prev;
-    this.prevEnd = prevEnd;
+    this.stepBack();
     return k;
   }
 
   /** Whether the token after the current one is the identifier `word`. */
   peekIsIdent(word: string): boolean {
-    const { pos, kind, start, end, prev, prevEnd } = this;
-    this.next();
+    this.stepAhead();
     const ok = this.kind === Tok.Ident && this.end - this.start === word.length && this.text.startsWith(word, this.start);
-    this.pos = pos;
-    this.kind = kind;
-    this.start = start;
-    this.end = end;
-    this.prev = prev;
-    this.prevEnd = prevEnd;
+    this.stepBack();
     return ok;
   }
 

@@ -93,29 +93,29 @@ export function parseRhs(p: Cursor): Rhs {
     if (NULLARY_SET.has(word)) return rv(nullary(p));
     if (word === 'ShallowInitBox') {
       p.bump();
-      p.expect(Tok.LParen);
-      const operand = parseOperand(p);
-      p.expect(Tok.Comma);
-      const ty = parseTy(p);
-      p.expect(Tok.RParen);
-      return rv({ kind: 'shallowInitBox', operand, ty });
+      return rv({ kind: 'shallowInitBox', ...operandAndTy(p, Tok.Comma) });
     }
   }
   if (word === 'wrap_binder' && p.peekIs(Tok.Bang)) {
     p.bump();
     p.bump();
-    p.expect(Tok.LParen);
-    const operand = parseOperand(p);
-    p.expect(Tok.Semi);
-    const ty = parseTy(p);
-    p.expect(Tok.RParen);
-    return rv({ kind: 'wrapUnsafeBinder', operand, ty });
+    return rv({ kind: 'wrapUnsafeBinder', ...operandAndTy(p, Tok.Semi) });
   }
   if (word === 'deref_copy') {
     p.bump();
     return rv({ kind: 'copyForDeref', place: parsePlace(p) });
   }
   return pathRhs(p);
+}
+
+/** `(operand, T)` of `ShallowInitBox` or `(operand; T)` of `wrap_binder!`. */
+function operandAndTy(p: Cursor, separator: Tok): { operand: Operand; ty: Ty } {
+  p.expect(Tok.LParen);
+  const operand = parseOperand(p);
+  p.expect(separator);
+  const ty = parseTy(p);
+  p.expect(Tok.RParen);
+  return { operand, ty };
 }
 
 function rv(rvalue: Rvalue): Rhs {
