@@ -157,7 +157,7 @@ export interface LexerState {
 
 /**
  * Scans `text` on demand. `kind/start/end` describe the current token; `next()`
- * advances. `save()`/`restore()` restore a position.
+ * advances. `restore()` returns to a saved position.
  */
 export class Lexer {
   kind: Tok = Tok.Eof;

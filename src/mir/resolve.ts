@@ -10,7 +10,7 @@
 
 import type { AllocItem, ConstItem, ExternFn, FnItem, Item, MirFile, Path, StaticItem } from './ast.js';
 import { type DiagnosticSink, SourceFile, type Span } from '../diagnostics.js';
-import { type Adt, AdtTable, variantOf } from './adt-table.js';
+import { AdtTable, variantOf } from './adt-table.js';
 import { CORE_ADTS, CORE_ADTS_FILE } from './core-adts.js';
 import { parseMirFile } from './parse/items.js';
 import { printItem } from './printer.js';
@@ -143,9 +143,3 @@ function noteDiscriminant(index: CrateIndex, item: ConstItem): void {
   v.discriminant = item.value.value;
 }
 
-/** True when the single-segment type name `name` is a generic parameter of the item. */
-export function isDeclaredParam(generics: string[] | undefined, name: string): boolean {
-  return generics?.includes(name) ?? false;
-}
-
-export type { Adt };

@@ -5,17 +5,13 @@
 // cannot be known before instantiation (parameters, projections, `impl Trait`, `_`) as
 // matching anything.
 
-import type { GenericArg, IntTy, Path, Ty } from './ast.js';
+import type { GenericArg, Path, Ty } from './ast.js';
 import { printPath, printTy } from './printer.js';
 
 export const UNIT: Ty = { kind: 'tuple', elems: [] };
 export const BOOL: Ty = { kind: 'bool' };
 export const USIZE: Ty = { kind: 'int', name: 'usize' };
 export const NEVER: Ty = { kind: 'never' };
-
-export function intTy(name: IntTy): Ty {
-  return { kind: 'int', name };
-}
 
 const pathKeys = new WeakMap<Path, string>();
 
@@ -40,12 +36,6 @@ export function lastArgs(path: Path): GenericArg[] | undefined {
     if (s.kind === 'ident' && s.args) return s.args;
   }
   return undefined;
-}
-
-/** The last identifier of a path, or undefined for `{closure#0}`-like endings. */
-export function lastName(path: Path): string | undefined {
-  const s = path.segments[path.segments.length - 1]!;
-  return s.kind === 'ident' ? s.name : undefined;
 }
 
 /** True when `a` and `b` name the same item up to a trimmed prefix (`Option` ~ `core::option::Option`). */
@@ -145,8 +135,4 @@ function argCompatible(a: GenericArg, b: GenericArg, classify: NamedTypeClass): 
 
 export function showTy(t: Ty): string {
   return printTy(t);
-}
-
-export function isInt(t: Ty | undefined): boolean {
-  return t?.kind === 'int';
 }

@@ -31,7 +31,6 @@ interface PlaceInfo {
   variant?: { adt: Adt; name: string; path: Path };
 }
 
-const ARITH: ReadonlySet<BinOp> = new Set<BinOp>(['Add', 'AddUnchecked', 'Sub', 'SubUnchecked', 'Mul', 'MulUnchecked', 'Div', 'Rem', 'BitXor', 'BitAnd', 'BitOr']);
 const CHECKED: ReadonlySet<BinOp> = new Set<BinOp>(['AddWithOverflow', 'SubWithOverflow', 'MulWithOverflow']);
 const COMPARE: ReadonlySet<BinOp> = new Set<BinOp>(['Eq', 'Lt', 'Le', 'Ne', 'Ge', 'Gt']);
 const SHIFT: ReadonlySet<BinOp> = new Set<BinOp>(['Shl', 'ShlUnchecked', 'Shr', 'ShrUnchecked']);
@@ -552,7 +551,6 @@ export class BodyChecker {
     if (COMPARE.has(op)) return BOOL;
     if (op === 'Cmp') return undefined;
     if (CHECKED.has(op)) return a && { kind: 'tuple', elems: [a, BOOL] };
-    if (ARITH.has(op)) return a ?? b;
     return a ?? b;
   }
 
@@ -564,7 +562,6 @@ export class BodyChecker {
       case 'array': {
         const first = tys.find((t) => t);
         for (const t of tys) if (first && t && !this.compat(first, t)) this.error(at, `array elements differ in type: \`${showTy(first)}\` and \`${showTy(t)}\``);
-        if (dest?.kind === 'array') return first ? { kind: 'array', elem: first, len: { kind: 'value', value: BigInt(tys.length) } } : undefined;
         return first ? { kind: 'array', elem: first, len: { kind: 'value', value: BigInt(tys.length) } } : undefined;
       }
       case 'closure':
@@ -694,7 +691,7 @@ export class BodyChecker {
         return;
       case 'drop':
         this.placeTy(t.place);
-        this.target(b, t.target, t.span, b.cleanup ? false : false);
+        this.target(b, t.target, t.span, false);
         if (t.dropTarget !== undefined) this.target(b, t.dropTarget, t.span, false);
         return this.unwind(b, t.unwind, t.span);
       case 'assert': {
@@ -705,7 +702,7 @@ export class BodyChecker {
         return this.unwind(b, t.unwind, t.span);
       }
       case 'call':
-        this.call(b, t);
+        this.call(t);
         if (t.target !== undefined) this.target(b, t.target, t.span, false);
         return this.unwind(b, t.unwind, t.span);
       case 'tailCall':
@@ -720,7 +717,7 @@ export class BodyChecker {
     }
   }
 
-  private call(b: BasicBlock, t: Extract<Terminator, { kind: 'call' }>): void {
+  private call(t: Extract<Terminator, { kind: 'call' }>): void {
     const dest = this.placeTy(t.dest);
     const args = t.args.map((a) => this.operandTy(a));
     let sig: FnSig | undefined;
@@ -750,7 +747,7 @@ export class BodyChecker {
       if (!this.compat(p, args[i])) this.mismatch(t.span, p, args[i]!, ` for argument ${i + 1} of ${name}`);
     });
     if (t.target !== undefined && dest && !this.compat(sig.ret, dest) && sig.ret.kind !== 'never') this.mismatch(t.span, dest, sig.ret, ` for the result of ${name}`);
-    if (t.target === undefined && sig.ret.kind !== 'never' && b) this.error(t.span, `${name} returns \`${showTy(sig.ret)}\`, so the call needs a \`return\` target`);
+    if (t.target === undefined && sig.ret.kind !== 'never') this.error(t.span, `${name} returns \`${showTy(sig.ret)}\`, so the call needs a \`return\` target`);
   }
 
   /** The signature of a function of the crate or of a declared external function. */
