@@ -35,9 +35,8 @@ export interface Adt {
 export class AdtTable {
   private readonly byLast = new Map<string, Adt[]>();
 
-  all(): Adt[] {
-    return [...this.byLast.values()].flat();
-  }
+  /** For `compatible`: a known ADT, or a parameter / foreign type that matches anything. */
+  readonly classify = (path: Path): 'adt' | 'opaque' => (this.lookup(path) ? 'adt' : 'opaque');
 
   /** The ADT a path names (up to a trimmed prefix), if exactly one matches. */
   lookup(path: Path): Adt | undefined {

@@ -8,7 +8,7 @@ import type { Item, MirFile } from './ast.js';
 import { ExternInference, type InferredExtern } from './externs.js';
 import { parseMirFile } from './parse/items.js';
 import { buildIndex, type CrateIndex } from './resolve.js';
-import { pathKey, showTy } from './ty.js';
+import { compatible, pathKey, showTy } from './ty.js';
 import { BodyChecker, type BodyOwner } from './typeck.js';
 
 export interface CheckedCrate {
@@ -26,8 +26,7 @@ export function checkCrate(sources: SourceFile[]): { crate: CheckedCrate; diagno
   for (const f of files) {
     for (const item of f.items) checkItem(index, f, item, externs, sink);
   }
-  const classify = (path: Parameters<typeof index.adts.lookup>[0]) => (index.adts.lookup(path) ? ('adt' as const) : ('opaque' as const));
-  const inferred = externs.finish(sink, classify);
+  const inferred = externs.finish(sink, index.adts.classify);
   return { crate: { files, index, externs: inferred }, diagnostics: sortDiagnostics(sink.list) };
 }
 
@@ -59,7 +58,7 @@ function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInf
       // A one-line constant: its value must have the declared type.
       const checker = new BodyChecker(index, f.file, sink, externs, { params: [], ret: item.ty, what, span: item.nameSpan });
       const ty = checker.operandTy({ kind: 'const', value: item.value!, span: item.nameSpan });
-      if (ty && !checker.compatibleTys(item.ty, ty)) sink.error(f.file, item.nameSpan, `mismatched types for ${what}: declared \`${showTy(item.ty)}\`, value is \`${showTy(ty)}\``);
+      if (ty && !compatible(item.ty, ty, index.adts.classify)) sink.error(f.file, item.nameSpan, `mismatched types for ${what}: declared \`${showTy(item.ty)}\`, value is \`${showTy(ty)}\``);
       return;
     }
     case 'alloc':

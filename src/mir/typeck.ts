@@ -39,7 +39,6 @@ export class BodyChecker {
   private readonly locals = new Map<number, Ty>();
   private readonly blocks = new Map<number, BasicBlock>();
   private readonly reported = new Set<number>();
-  private readonly classify = (path: Path) => (this.index.adts.lookup(path) ? ('adt' as const) : ('opaque' as const));
 
   constructor(
     private readonly index: CrateIndex,
@@ -68,11 +67,7 @@ export class BodyChecker {
   }
 
   private compat(a: Ty | undefined, b: Ty | undefined): boolean {
-    return compatible(a, b, this.classify);
-  }
-
-  compatibleTys(a: Ty, b: Ty): boolean {
-    return this.compat(a, b);
+    return compatible(a, b, this.index.adts.classify);
   }
 
   // ------------------------------------------------------------ declarations
@@ -212,7 +207,7 @@ export class BodyChecker {
       const segs = identSegments(base.path);
       const args = lastArgs(base.path);
       if (segs?.[segs.length - 1] === 'Box' && args?.[0]?.kind === 'type') return args[0].ty;
-      if (this.classify(base.path) === 'opaque') return undefined;
+      if (this.index.adts.classify(base.path) === 'opaque') return undefined;
     }
     if (base.kind === 'projection' || base.kind === 'impl' || base.kind === 'infer') return undefined;
     this.error(at, `cannot dereference a value of type \`${showTy(base)}\``);
@@ -222,7 +217,7 @@ export class BodyChecker {
   private elemTy(base: Ty | undefined, at: Span): Ty | undefined {
     if (!base) return undefined;
     if (base.kind === 'array' || base.kind === 'slice') return base.elem;
-    if (base.kind === 'named' && this.classify(base.path) === 'opaque') return undefined;
+    if (base.kind === 'named' && this.index.adts.classify(base.path) === 'opaque') return undefined;
     if (base.kind === 'projection' || base.kind === 'impl' || base.kind === 'infer') return undefined;
     this.error(at, `cannot index into a value of type \`${showTy(base)}\``);
     return undefined;
