@@ -66,8 +66,12 @@ export type Ty =
   | { kind: 'dyn'; bounds: Path[]; region?: string }
   /** `impl Trait` (argument-position impl trait prints this way). */
   | { kind: 'impl'; bounds: Path[] }
-  /** `{closure@x.rs:3:5: 3:10}`, `{coroutine@…}`: the text between the braces. */
-  | { kind: 'closure'; text: string }
+  /**
+   * `{closure@x.rs:3:5: 3:10}`, `{coroutine@…}`: the text between the braces. rustc
+   * prints a closure type without the generic arguments of its parent; after
+   * substitution `subst` carries them (the captures' types may use them).
+   */
+  | { kind: 'closure'; text: string; subst?: import('./subst.js').Subst }
   /** `_`. */
   | { kind: 'infer' };
 

@@ -54,6 +54,8 @@ export function substTy(ty: Ty, s: Subst): Ty {
     case 'dyn':
     case 'impl':
       return { ...ty, bounds: ty.bounds.map((b) => substPath(b, s)) };
+    case 'closure':
+      return { kind: 'closure', text: ty.text, subst: ty.subst ? composeSubst(ty.subst, s) : s };
     default:
       return ty;
   }
@@ -99,4 +101,14 @@ export function substArg(a: GenericArg, s: Subst): GenericArg {
     case 'lifetime':
       return a;
   }
+}
+
+/** `inner` applied first, then `outer` to the types it produced. */
+export function composeSubst(inner: Subst, outer: Subst): Subst {
+  const types = new Map<string, Ty>();
+  for (const [k, v] of inner.types) types.set(k, substTy(v, outer));
+  for (const [k, v] of outer.types) if (!types.has(k)) types.set(k, v);
+  const consts = new Map(outer.consts);
+  for (const [k, v] of inner.consts) consts.set(k, v);
+  return { types, consts };
 }
