@@ -1,21 +1,44 @@
 // The `codegend` command line. It reads files and prints results; the work itself
-// is the library's (src/). Exit codes: 0 success, 1 diagnostics, 2 usage errors.
+// is the library's (src/). Exit codes: 0 success, 1 diagnostics, 2 usage errors,
+// 70 internal errors; `run` exits with the program's own status.
 
-import { readFileSync } from 'node:fs';
-import { renderDiagnostic, SourceFile } from '../src/diagnostics.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build, type BuildResult } from '../src/build.js';
+import { type Diagnostic, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
+import { emitFunction } from '../src/emit.js';
 import { checkCrate } from '../src/mir/check.js';
+import { BACKENDS } from '../src/backends/select.js';
 import { VERSION } from '../src/version.js';
+import { choiceFlag, intFlag, parseArgs, type ParsedArgs, UsageError } from './args.js';
 
 const HELP = `codegend ${VERSION} — incremental, backend-agnostic codegen for Rust MIR
 
 Usage:
   codegend check FILE.mir...    Parse, resolve and type-check MIR; print diagnostics
+  codegend build FILE.mir... -o OUT [options]
+                                Compile to an executable, static library or object
+  codegend run FILE.mir... [options] [-- ARGS...]
+                                Build to a temporary executable and run it
+  codegend emit FILE.mir... --fn NAME [--form llvm-ir] [options]
+                                Print the generated code of one function
   codegend --help               Show this help
   codegend --version            Show the version
 
+Build options:
+  --backend llvm                The backend (default llvm)
+  --opt N                       Optimization level 0-3 (default 0)
+  --cgus N                      Number of codegen units (default 16)
+  --emit exe|staticlib|obj      What to produce (default exe)
+  --link 'ARGS'                 Extra arguments for the linker, space-separated
+  --json                        Print one JSON object describing the build on stdout
+
 The files given together form one crate. Diagnostics print as
 file:line:col: error: message, with the source line and a caret.
-Exit status: 0 when the input is valid, 1 when it has errors, 2 for usage errors.
+Exit status: 0 on success, 1 when the input has errors, 2 for usage errors;
+'run' exits with the program's status.
 `;
 
 function usage(message: string): never {
@@ -46,16 +69,87 @@ function check(args: string[]): number {
   if (flags.length > 0) usage(`unknown option ${flags[0]} for check`);
   if (paths.length === 0) usage('check needs at least one .mir file');
   const { diagnostics } = checkCrate(readSources(paths));
-  for (const d of diagnostics) process.stderr.write(renderDiagnostic(d));
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (errors > 0) {
-    process.stderr.write(`error: aborting due to ${errors === 1 ? 'previous error' : `${errors} previous errors`}\n`);
-    return 1;
+  return printDiagnostics(diagnostics) > 0 ? 1 : 0;
+}
+
+const BUILD_FLAGS = { values: ['-o', '--backend', '--opt', '--cgus', '--emit', '--link', '--fn', '--form'], switches: ['--json'] };
+
+function buildOptions(p: ParsedArgs, output: string) {
+  return {
+    backend: choiceFlag(p, '--backend', BACKENDS, 'llvm'),
+    opt: intFlag(p, '--opt', 0, 0, 3) as 0 | 1 | 2 | 3,
+    cgus: intFlag(p, '--cgus', 16, 1, 4096),
+    emit: choiceFlag(p, '--emit', ['exe', 'staticlib', 'obj'] as const, 'exe'),
+    output,
+    linkArgs: p.values.has('--link') ? p.values.get('--link')!.split(/\s+/).filter(Boolean) : undefined,
+  };
+}
+
+function printDiagnostics(ds: Diagnostic[], toolErrors: string[] = []): number {
+  for (const d of ds) process.stderr.write(renderDiagnostic(d));
+  for (const e of toolErrors) process.stderr.write(`error: ${e}\n`);
+  const errors = ds.filter((d) => d.severity === 'error').length + toolErrors.length;
+  if (errors > 0) process.stderr.write(`error: aborting due to ${errors === 1 ? 'previous error' : `${errors} previous errors`}\n`);
+  return errors;
+}
+
+function buildJson(r: BuildResult): string {
+  return JSON.stringify({
+    ok: r.ok,
+    output: r.output ?? null,
+    ms: r.ms,
+    cgus: r.units.map((u) => ({ name: u.name, reuse: 'No', items: u.items })),
+    diagnostics: r.diagnostics.map((d) => {
+      const pos = d.file.position(d.span.lo);
+      return { severity: d.severity, file: d.file.name, line: pos.line, column: pos.col, message: d.message };
+    }),
+    errors: r.toolErrors,
+  });
+}
+
+async function buildCommand(args: string[]): Promise<number> {
+  const p = parseArgs(args, { values: BUILD_FLAGS.values.filter((f) => f !== '--fn' && f !== '--form'), switches: BUILD_FLAGS.switches });
+  if (p.files.length === 0) throw new UsageError('build needs at least one .mir file');
+  const out = p.values.get('-o');
+  if (!out) throw new UsageError('build needs -o OUT');
+  const r = await build(readSources(p.files), buildOptions(p, resolve(out)));
+  if (p.switches.has('--json')) process.stdout.write(buildJson(r) + '\n');
+  return printDiagnostics(r.diagnostics, r.toolErrors) > 0 || !r.ok ? 1 : 0;
+}
+
+async function runCommand(args: string[]): Promise<number> {
+  const p = parseArgs(args, { values: BUILD_FLAGS.values.filter((f) => f !== '-o' && f !== '--fn' && f !== '--form' && f !== '--emit'), switches: [] });
+  if (p.files.length === 0) throw new UsageError('run needs at least one .mir file');
+  const dir = mkdtempSync(join(tmpdir(), 'codegend-run-'));
+  try {
+    const exe = join(dir, 'program');
+    const r = await build(readSources(p.files), buildOptions(p, exe));
+    if (printDiagnostics(r.diagnostics, r.toolErrors) > 0 || !r.ok) return 1;
+    const child = spawnSync(exe, p.rest, { stdio: 'inherit' });
+    if (child.error) throw child.error;
+    if (child.signal) {
+      process.stderr.write(`codegend: the program was killed by ${child.signal}\n`);
+      return 128 + 9;
+    }
+    return child.status ?? 1;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function emitCommand(args: string[]): Promise<number> {
+  const p = parseArgs(args, { values: BUILD_FLAGS.values.filter((f) => f !== '-o' && f !== '--emit'), switches: [] });
+  if (p.files.length === 0) throw new UsageError('emit needs at least one .mir file');
+  const name = p.values.get('--fn');
+  if (!name) throw new UsageError('emit needs --fn NAME');
+  const form = choiceFlag(p, '--form', ['llvm-ir'] as const, 'llvm-ir');
+  const r = await emitFunction(readSources(p.files), { ...buildOptions(p, ''), function: name, form });
+  if (printDiagnostics(r.diagnostics) > 0 || r.text === undefined) return 1;
+  process.stdout.write(r.text);
   return 0;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case undefined:
@@ -70,15 +164,30 @@ function main(argv: string[]): number {
       return 0;
     case 'check':
       return check(rest);
+    case 'build':
+      return buildCommand(rest);
+    case 'run':
+      return runCommand(rest);
+    case 'emit':
+      return emitCommand(rest);
     default:
       usage(`unknown command '${command}'`);
   }
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
-  // A bug in codegend, not in the input: say so plainly, without a stack trace.
-  process.stderr.write(`codegend: internal error: ${(e as Error)?.message ?? String(e)}\nThis is a bug in codegend; please report it with the input that caused it.\n`);
-  process.exitCode = 70;
-}
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`codegend: error: ${e.message}\nTry 'codegend --help'.\n`);
+      process.exitCode = 2;
+      return;
+    }
+    // A bug in codegend, not in the input: say so plainly, without a stack trace.
+    process.stderr.write(`codegend: internal error: ${(e as Error)?.message ?? String(e)}\nThis is a bug in codegend; please report it with the input that caused it.\n`);
+    if (process.env.CODEGEND_BACKTRACE) process.stderr.write(`${(e as Error)?.stack}\n`);
+    process.exitCode = 70;
+  },
+);

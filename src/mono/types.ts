@@ -88,6 +88,8 @@ export interface MonoQueries {
   staticSymbol(path: import('../mir/ast.js').Path): string;
   /** The vtable of `ty` as `dyn Trait` (`dynTy` is the `dyn` type). */
   vtable(caller: Instance, ty: Ty, dynTy: Ty): VTable;
+  /** The user's `Drop::drop` for `ty` (a fn taking `&mut ty`), if it has one. */
+  dropImpl(caller: Instance, ty: Ty): Instance | undefined;
   /** Drop glue for `ty`, or undefined when dropping it does nothing. */
   dropGlue(caller: Instance, ty: Ty): Instance | undefined;
   /** The crate's panic handler (a function taking `&PanicInfo` and returning `!`). */

@@ -28,9 +28,11 @@ export type RegType =
   | { kind: 'float'; bits: 32 | 64 }
   | { kind: 'ptr' };
 
-export const I8: RegType = { kind: 'int', bits: 8 };
-export const I32: RegType = { kind: 'int', bits: 32 };
-export const I64: RegType = { kind: 'int', bits: 64 };
+export type IntRegType = Extract<RegType, { kind: 'int' }>;
+
+export const I8: IntRegType = { kind: 'int', bits: 8 };
+export const I32: IntRegType = { kind: 'int', bits: 32 };
+export const I64: IntRegType = { kind: 'int', bits: 64 };
 export const PTR: RegType = { kind: 'ptr' };
 
 export function sameRegType(a: RegType, b: RegType): boolean {

@@ -13,4 +13,6 @@ export interface WriteMethods<M> {
   serialize(module: M): Uint8Array;
   /** Optimizes at the module's opt level and emits an ELF relocatable object. */
   compile(module: M): Promise<ObjectFile>;
+  /** The text of one function of the module in the backend's own form (LLVM IR, assembly). */
+  functionText(module: M, symbol: string): string | undefined;
 }

@@ -1,0 +1,82 @@
+// The pipeline on one screen: MIR text → checked crate → mono items in codegen units →
+// one backend module per unit (plus the runtime) → objects → the linked output.
+// Every phase reports through diagnostics; a phase with errors stops the build.
+
+import { basename } from 'node:path';
+import { type Diagnostic, type SourceFile, sortDiagnostics } from './diagnostics.js';
+import { checkCrate } from './mir/check.js';
+import { monomorphize } from './mono/index.js';
+import type { CodegenUnit } from './mono/types.js';
+import { codegenCrate } from './ssa/base.js';
+import { link, type OutputKind } from './ssa/back/link.js';
+import { ToolError } from './ssa/back/linker.js';
+import { LayoutCx } from './ssa/layout/layout-cx.js';
+import { selectBackend, type BackendName } from './backends/select.js';
+
+export interface BuildOptions {
+  backend: BackendName;
+  opt: 0 | 1 | 2 | 3;
+  cgus: number;
+  emit: OutputKind;
+  output: string;
+  linkArgs?: string[];
+  /** Defaults to the first file's name without `.mir`. */
+  crateName?: string;
+}
+
+export interface UnitReport {
+  name: string;
+  items: number;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  units: UnitReport[];
+  output?: string;
+  /** Failures of external tools (the linker), which have no source location. */
+  toolErrors: string[];
+  ms: number;
+}
+
+export function crateNameOf(sources: SourceFile[]): string {
+  const base = basename(sources[0]?.name ?? 'main', '.mir').replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[A-Za-z_]/.test(base) ? base : `_${base}`;
+}
+
+export async function build(sources: SourceFile[], options: BuildOptions): Promise<BuildResult> {
+  const start = performance.now();
+  const done = (ok: boolean, diagnostics: Diagnostic[], units: CodegenUnit[] = [], output?: string, toolErrors: string[] = []): BuildResult => ({
+    ok,
+    diagnostics: sortDiagnostics(diagnostics),
+    toolErrors,
+    units: units.map((u) => ({ name: u.name, items: u.items.length })),
+    output,
+    ms: Math.round(performance.now() - start),
+  });
+
+  const checked = checkCrate(sources);
+  if (hasErrors(checked.diagnostics)) return done(false, checked.diagnostics);
+
+  const crateName = options.crateName ?? crateNameOf(sources);
+  const layouts = new LayoutCx(checked.crate.index.adts, { closureCaptures: (text) => checked.crate.index.adts.closureCaptures(text) });
+  const mono = monomorphize(checked.crate, { cgus: options.cgus, crateName }, layouts);
+  if (hasErrors(mono.diagnostics)) return done(false, [...checked.diagnostics, ...mono.diagnostics], mono.units);
+
+  const backend = selectBackend(options.backend);
+  const generated = await codegenCrate(backend, { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, { opt: options.opt });
+  const diagnostics = [...checked.diagnostics, ...mono.diagnostics, ...generated.diagnostics];
+  if (hasErrors(diagnostics)) return done(false, diagnostics, mono.units);
+
+  try {
+    await link(generated.objects, options.output, { kind: options.emit, linkArgs: options.linkArgs });
+  } catch (e) {
+    if (e instanceof ToolError) return done(false, diagnostics, mono.units, undefined, [e.message]);
+    throw e;
+  }
+  return done(true, diagnostics, mono.units, options.output);
+}
+
+function hasErrors(ds: Diagnostic[]): boolean {
+  return ds.some((d) => d.severity === 'error');
+}

@@ -1,0 +1,165 @@
+// The driver of code generation (rustc's `codegen_crate`): each codegen unit becomes a
+// module of the backend, lowered item by item through the backend interfaces, plus the
+// runtime module; the modules are then compiled to objects in parallel. Lowering errors
+// become diagnostics at the construct that could not be lowered.
+
+import { availableParallelism } from 'node:os';
+import type { CheckedCrate } from '../mir/check.js';
+import type { ConstItem, Const } from '../mir/ast.js';
+import { type Diagnostic, DiagnosticSink, NO_SPAN, SourceFile } from '../diagnostics.js';
+import type { CodegenUnit, Instance, MonoItem, MonoQueries } from '../mono/types.js';
+import { MonoError } from '../mono/types.js';
+import { LayoutError, type LayoutCx } from './layout/layout-cx.js';
+import { codegenFunction } from './mir/function.js';
+import { codegenDropGlue } from './mir/drop-glue.js';
+import { allocBytes, type ConstReloc, constBytes, resolveTarget } from './mir/constant.js';
+import { CodegenError, type UnitCx } from './mir/function-cx.js';
+import { codegenRuntime, PANIC_SYMBOL, RUNTIME_UNIT_SUFFIX } from './runtime.js';
+import type { Backend, BackendTypes, CodegenCx, ModuleOptions, ObjectFile } from './traits/index.js';
+
+export interface CrateInput {
+  crate: CheckedCrate;
+  crateName: string;
+  units: CodegenUnit[];
+  mono: MonoQueries;
+  layouts: LayoutCx;
+}
+
+export interface CodegenOutput {
+  /** One object per unit, in unit order, then the runtime's. */
+  objects: ObjectFile[];
+  diagnostics: Diagnostic[];
+}
+
+export async function codegenCrate<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, options: ModuleOptions): Promise<CodegenOutput> {
+  const sink = new DiagnosticSink();
+  const modules: M[] = [];
+  for (const unit of input.units) {
+    const m = compileCodegenUnit(backend, input, unit, options, sink);
+    if (m) modules.push(m);
+  }
+  modules.push(runtimeModule(backend, input, options));
+  if (sink.list.some((d) => d.severity === 'error')) return { objects: [], diagnostics: sink.list };
+  const objects = await mapLimited(modules, availableParallelism(), (m) => backend.compile(m));
+  return { objects, diagnostics: sink.list };
+}
+
+/** Lowers one unit into a fresh module; undefined when an item could not be lowered. */
+export function compileCodegenUnit<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, unit: CodegenUnit, options: ModuleOptions, sink: DiagnosticSink): M | undefined {
+  const cx = backend.newModule(unit.name, options);
+  const ucx = unitCx(cx, input);
+  for (const it of unit.items) ucx.linkage.set(symbolOf(it.item), it.linkage);
+  if (input.mono.panicHandler) ucx.linkage.set(input.mono.panicHandler.symbol, 'external');
+  let ok = true;
+  for (const it of unit.items) {
+    try {
+      codegenItem(ucx, it.item);
+    } catch (e) {
+      ok = false;
+      report(sink, e, itemFile(it.item));
+    }
+  }
+  return ok ? cx : undefined;
+}
+
+function unitCx<B extends BackendTypes>(cx: CodegenCx<B>, input: CrateInput): UnitCx<B> {
+  return { cx, layouts: input.layouts, mono: input.mono, index: input.crate.index, crateName: input.crateName, fns: new Map(), data: new Map(), panicSymbol: PANIC_SYMBOL, linkage: new Map() };
+}
+
+function runtimeModule<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, options: ModuleOptions): M {
+  const cx = backend.newModule(`${input.crateName}.${RUNTIME_UNIT_SUFFIX}`, options);
+  codegenRuntime(unitCx(cx, input), input.mono.panicHandler);
+  return cx;
+}
+
+function symbolOf(m: MonoItem): string {
+  return m.kind === 'fn' ? m.instance.symbol : m.symbol;
+}
+
+function itemFile(m: MonoItem): SourceFile | undefined {
+  if (m.kind === 'static') return m.item.file;
+  const d = m.instance.def;
+  return d.kind === 'item' || d.kind === 'constBody' ? d.item.file : undefined;
+}
+
+function codegenItem<B extends BackendTypes>(ucx: UnitCx<B>, item: MonoItem): void {
+  if (item.kind === 'static') {
+    codegenStatic(ucx, item);
+    return;
+  }
+  const inst: Instance = item.instance;
+  const def = inst.def;
+  switch (def.kind) {
+    case 'item':
+      codegenFunction(ucx, inst, def.item.item.body, def.item.file);
+      return;
+    case 'constBody':
+      if (!def.item.item.body) throw new CodegenError(`the constant \`${inst.key}\` has no body`);
+      codegenFunction(ucx, inst, def.item.item.body, def.item.file);
+      return;
+    case 'dropGlue':
+      codegenDropGlue(ucx, inst);
+      return;
+  }
+}
+
+/** A static's data: its dumped allocation (`static: NAME`), or the constant its body returns. */
+function codegenStatic<B extends BackendTypes>(ucx: UnitCx<B>, item: Extract<MonoItem, { kind: 'static' }>): void {
+  const { item: st, file } = item.item;
+  const name = st.name.segments.map((s) => (s.kind === 'ident' ? s.name : '')).join('::');
+  const allocs = ucx.index.allocs.get(file);
+  let found: number | undefined;
+  for (const [id, a] of allocs ?? []) if (a.alloc.kind === 'memory' && a.alloc.static !== undefined && (a.alloc.static === name || name.endsWith(`::${a.alloc.static}`) || a.alloc.static.endsWith(`::${name}`))) found = id;
+  const g = ucx.cx.declareData(item.symbol, item.exported ? 'external' : (ucx.linkage.get(item.symbol) ?? 'external'));
+  if (found !== undefined) {
+    const data = allocBytes(ucx, file, found);
+    defineWith(ucx, g, data.bytes, data.relocs, data.align, st.mutable);
+    return;
+  }
+  const value = staticValue(st.body);
+  if (!value) throw new CodegenError(`the initializer of static \`${name}\` is not a constant codegend can evaluate yet`, st.nameSpan);
+  const layout = ucx.layouts.layoutOf(st.ty);
+  const data = constBytes(ucx, undefined, value, layout);
+  defineWith(ucx, g, data.bytes, data.relocs, layout.align, st.mutable);
+}
+
+function defineWith<B extends BackendTypes>(ucx: UnitCx<B>, g: B['Global'], bytes: Uint8Array, relocs: ConstReloc[], align: number, mutable: boolean): void {
+  const targets = relocs.map((r) => ({ offset: r.offset, addend: r.addend, target: resolveTarget(ucx, r.target) }));
+  ucx.cx.defineData(g, { bytes, relocs: targets, align, mutable });
+}
+
+/** `_0 = const C; return;` bodies: the value of simple static initializers. */
+function staticValue(body: ConstItem['body']): Const | undefined {
+  if (!body || body.blocks.length !== 1) return undefined;
+  const b = body.blocks[0]!;
+  const assigns = b.statements.filter((s) => s.kind === 'assign');
+  if (assigns.length !== 1 || b.terminator.kind !== 'return') return undefined;
+  const s = assigns[0]!;
+  if (s.kind !== 'assign' || s.place.local !== 0 || s.place.projection.length > 0) return undefined;
+  if (s.rvalue.kind !== 'use' || s.rvalue.operand.kind !== 'const') return undefined;
+  return s.rvalue.operand.value;
+}
+
+const GENERATED = new SourceFile('<generated>', '');
+
+function report(sink: DiagnosticSink, e: unknown, file: SourceFile | undefined): void {
+  if (e instanceof CodegenError || e instanceof LayoutError || e instanceof MonoError) {
+    const span = e instanceof CodegenError && e.span ? e.span : NO_SPAN;
+    sink.error(file ?? GENERATED, span, e.message);
+    return;
+  }
+  throw e;
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, f: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}

@@ -1,0 +1,232 @@
+// Which locals can live in SSA values instead of stack slots (rustc's
+// `non_ssa_locals`): a scalar or scalar-pair local that is assigned exactly once, as a
+// whole, in a place that dominates every use, and is never borrowed, written through
+// a projection, downcast or asked for its discriminant. Everything else gets a slot.
+
+import type { BasicBlock, Body, Local, Operand, Place, Rvalue, Statement, Terminator } from '../../mir/ast.js';
+import type { Layout } from '../layout/layout.js';
+import { isZst } from '../layout/layout.js';
+
+interface Site {
+  block: number;
+  /** Statement index; the terminator is `statements.length`. */
+  index: number;
+}
+
+export function ssaLocals(body: Body, argCount: number, layoutOf: (local: Local) => Layout): Set<Local> {
+  const defs = new Map<number, Site[]>();
+  const uses = new Map<number, Site[]>();
+  const memory = new Set<number>();
+  const push = (m: Map<number, Site[]>, l: number, s: Site) => {
+    const list = m.get(l);
+    if (list) list.push(s);
+    else m.set(l, [s]);
+  };
+
+  const usePlace = (p: Place, at: Site, mode: 'read' | 'write' | 'borrow') => {
+    let i = 0;
+    // Leading field projections read part of the value; a deref reads the pointer.
+    while (i < p.projection.length && p.projection[i]!.kind === 'field') i++;
+    const direct = i === p.projection.length;
+    if (mode === 'borrow' && p.projection.findIndex((e) => e.kind === 'deref') === -1) memory.add(p.local);
+    else if (mode === 'write' && p.projection.length > 0 && p.projection[0]!.kind !== 'deref') memory.add(p.local);
+    else if (mode === 'write' && p.projection.length === 0) push(defs, p.local, at);
+    else {
+      if (!direct && p.projection[i]!.kind !== 'deref') memory.add(p.local);
+      push(uses, p.local, at);
+    }
+    for (const e of p.projection) if (e.kind === 'index') push(uses, e.local, at);
+  };
+  const useOperand = (o: Operand, at: Site) => {
+    if (o.kind === 'copy' || o.kind === 'move') usePlace(o.place, at, 'read');
+  };
+  const useRvalue = (r: Rvalue, at: Site) => {
+    switch (r.kind) {
+      case 'use':
+      case 'repeat':
+      case 'cast':
+      case 'unary':
+      case 'shallowInitBox':
+      case 'wrapUnsafeBinder':
+        useOperand(r.operand, at);
+        return;
+      case 'binary':
+        useOperand(r.lhs, at);
+        useOperand(r.rhs, at);
+        return;
+      case 'ref':
+      case 'rawPtr':
+        usePlace(r.place, at, 'borrow');
+        return;
+      case 'discriminant':
+        if (!r.place.projection.some((e) => e.kind === 'deref')) memory.add(r.place.local);
+        usePlace(r.place, at, 'read');
+        return;
+      case 'copyForDeref':
+        usePlace(r.place, at, 'read');
+        return;
+      case 'aggregate':
+        for (const o of r.operands) useOperand(o, at);
+        return;
+      case 'nullary':
+      case 'threadLocalRef':
+        return;
+    }
+  };
+  const statement = (s: Statement, at: Site) => {
+    switch (s.kind) {
+      case 'assign':
+        useRvalue(s.rvalue, at);
+        usePlace(s.place, at, 'write');
+        return;
+      case 'setDiscriminant':
+      case 'deinit':
+        memory.add(s.place.local);
+        return;
+      case 'assume':
+        useOperand(s.operand, at);
+        return;
+      case 'copyNonOverlapping':
+        useOperand(s.src, at);
+        useOperand(s.dst, at);
+        useOperand(s.count, at);
+        return;
+      default:
+        return;
+    }
+  };
+  const terminator = (t: Terminator, at: Site, b: BasicBlock) => {
+    switch (t.kind) {
+      case 'switchInt':
+        useOperand(t.discr, at);
+        return;
+      case 'call':
+        useOperand(t.func, at);
+        for (const a of t.args) useOperand(a, at);
+        // The result is defined on the edge to the return block.
+        if (t.dest.projection.length > 0) memory.add(t.dest.local);
+        else if (t.target !== undefined) push(defs, t.dest.local, { block: t.target, index: -1 });
+        else push(defs, t.dest.local, { block: b.id, index: b.statements.length + 1 });
+        return;
+      case 'tailCall':
+        useOperand(t.func, at);
+        for (const a of t.args) useOperand(a, at);
+        return;
+      case 'assert':
+        useOperand(t.cond, at);
+        return;
+      case 'drop':
+        memory.add(t.place.local);
+        return;
+      case 'return':
+        push(uses, 0, at);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const b of body.blocks) {
+    b.statements.forEach((s, i) => statement(s, { block: b.id, index: i }));
+    terminator(b.terminator, { block: b.id, index: b.statements.length }, b);
+  }
+  // A call result defined on an edge into a block that has other predecessors does not dominate.
+  const dom = dominators(body);
+  const preds = predecessors(body);
+  const out = new Set<Local>();
+  const all = new Set<number>([...defs.keys(), ...uses.keys()]);
+  for (let l = 0; l <= argCount; l++) all.add(l);
+  for (const l of all) {
+    const local = l as Local;
+    if (memory.has(l)) continue;
+    let layout: Layout;
+    try {
+      layout = layoutOf(local);
+    } catch {
+      continue;
+    }
+    if (!isZst(layout) && layout.repr.kind !== 'scalar' && layout.repr.kind !== 'scalarPair') continue;
+    const d = defs.get(l) ?? [];
+    const isArg = l >= 1 && l <= argCount;
+    if (isZst(layout)) {
+      out.add(local);
+      continue;
+    }
+    if (isArg ? d.length !== 0 : d.length !== 1) continue;
+    if (!isArg) {
+      const def = d[0]!;
+      if (def.index === -1 && (preds.get(def.block)?.length ?? 0) !== 1) continue;
+      const ok = (uses.get(l) ?? []).every((u) => dominatesSite(dom, def, u));
+      if (!ok) continue;
+    }
+    out.add(local);
+  }
+  return out;
+}
+
+function dominatesSite(dom: Map<number, Set<number>>, def: Site, use: Site): boolean {
+  if (def.block === use.block) return def.index < use.index;
+  return dom.get(use.block)?.has(def.block) ?? false;
+}
+
+function successors(t: Terminator): number[] {
+  switch (t.kind) {
+    case 'goto':
+      return [t.target];
+    case 'switchInt':
+      return [...t.targets.map((x) => x.target), t.otherwise];
+    case 'call':
+      return t.target !== undefined ? [t.target] : [];
+    case 'assert':
+    case 'drop':
+      return [t.target];
+    case 'falseEdge':
+      return [t.real, t.imaginary];
+    case 'falseUnwind':
+      return [t.real];
+    default:
+      return [];
+  }
+}
+
+export function predecessors(body: Body): Map<number, number[]> {
+  const preds = new Map<number, number[]>();
+  for (const b of body.blocks) {
+    for (const s of successors(b.terminator)) {
+      const list = preds.get(s);
+      if (list) list.push(b.id);
+      else preds.set(s, [b.id]);
+    }
+  }
+  return preds;
+}
+
+/** For each block, the set of blocks that dominate it (itself included); iterative. */
+export function dominators(body: Body): Map<number, Set<number>> {
+  const preds = predecessors(body);
+  const ids = body.blocks.map((b) => b.id as number);
+  const all = new Set(ids);
+  const dom = new Map<number, Set<number>>();
+  for (const id of ids) dom.set(id, id === 0 ? new Set([0]) : new Set(all));
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (const id of ids) {
+      if (id === 0) continue;
+      const ps = preds.get(id) ?? [];
+      let next: Set<number> | undefined;
+      for (const p of ps) {
+        const dp = dom.get(p)!;
+        if (!next) next = new Set(dp);
+        else for (const x of next) if (!dp.has(x)) next.delete(x);
+      }
+      next ??= new Set();
+      next.add(id);
+      const cur = dom.get(id)!;
+      if (next.size !== cur.size) {
+        dom.set(id, next);
+        changed = true;
+      }
+    }
+  }
+  return dom;
+}

@@ -1,0 +1,80 @@
+// Reading and writing an enum's discriminant through its tag (rustc's `codegen_get_discr`
+// and `codegen_set_discr`): a direct tag holds the discriminant; a niche tag holds an
+// invalid value of another variant's field, from which the variant is decoded.
+
+import type { Layout } from '../layout/layout.js';
+import { scalarRegType } from '../layout/layout-cx.js';
+import type { BackendTypes, IntRegType } from '../traits/index.js';
+import { I64 } from '../traits/index.js';
+import type { FunctionCx } from './function-cx.js';
+import type { PlaceRef } from './operand.js';
+import { fieldOffset } from './place.js';
+
+function destBits(l: Layout): IntRegType {
+  const r = l.repr.kind === 'scalar' ? scalarRegType(l.repr.scalar) : I64;
+  return r.kind === 'int' ? r : I64;
+}
+
+function tagPlace<B extends BackendTypes>(fx: FunctionCx<B>, place: PlaceRef<B>): { ptr: B['Value']; reg: ReturnType<typeof scalarRegType>; align: number } {
+  const v = place.layout.variants;
+  if (v.kind !== 'multiple') throw new Error('not a multi-variant layout');
+  const off = fieldOffset(place.layout, v.tagField);
+  const ptr = off === 0 ? place.ptr : fx.bx.ptrAdd(place.ptr, fx.bx.constInt(I64, BigInt(off)));
+  const reg = scalarRegType(v.tag);
+  const size = reg.kind === 'ptr' ? 8 : reg.bits / 8;
+  return { ptr, reg, align: Math.min(size, place.layout.align, off === 0 ? place.layout.align : off & -off) };
+}
+
+/** The discriminant of the enum value at `place`, as an integer of `dest`'s type. */
+export function readDiscriminant<B extends BackendTypes>(fx: FunctionCx<B>, place: PlaceRef<B>, dest: Layout): B['Value'] {
+  const { bx } = fx;
+  const layouts = fx.ucx.layouts;
+  const out = destBits(dest);
+  const v = place.layout.variants;
+  const ty = place.layout.ty;
+  if (v.kind === 'single') return bx.constInt(out, isEnum(fx, place.layout) ? layouts.discriminant(ty, v.index) : 0n);
+  const tag = tagPlace(fx, place);
+  let raw = bx.load(tag.reg, tag.ptr, tag.align);
+  if (tag.reg.kind === 'ptr') raw = bx.ptrToInt(raw);
+  const tagBits = tag.reg.kind === 'int' ? tag.reg.bits : 64;
+  const tagSigned = v.tag.prim.kind === 'int' && v.tag.prim.signed;
+  if (v.encoding.kind === 'direct') return bx.intCast(raw, out.bits, tagSigned);
+  const { untaggedVariant, nicheVariants, nicheStart } = v.encoding;
+  const tagTy: IntRegType = { kind: 'int', bits: tagBits as IntRegType['bits'] };
+  const relative = bx.intBinary('sub', raw, bx.constInt(tagTy, nicheStart));
+  const span = BigInt(nicheVariants.end - nicheVariants.start);
+  const isNiche = bx.intCompare('ule', relative, bx.constInt(tagTy, span));
+  // Variant index, then its discriminant (they coincide unless discriminants are explicit).
+  const variantIdx = bx.intBinary('add', bx.intCast(relative, out.bits, false), bx.constInt(out, BigInt(nicheVariants.start)));
+  let discr = bx.select(isNiche, variantIdx, bx.constInt(out, BigInt(untaggedVariant)));
+  const count = v.variants.length;
+  let identity = true;
+  for (let i = 0; i < count; i++) if (layouts.discriminant(ty, i) !== BigInt(i)) identity = false;
+  if (!identity) {
+    let mapped = bx.constInt(out, layouts.discriminant(ty, 0));
+    for (let i = 1; i < count; i++) mapped = bx.select(bx.intCompare('eq', discr, bx.constInt(out, BigInt(i))), bx.constInt(out, layouts.discriminant(ty, i)), mapped);
+    discr = mapped;
+  }
+  return discr;
+}
+
+/** Makes the enum at `place` hold `variant` (its fields are written separately). */
+export function writeDiscriminant<B extends BackendTypes>(fx: FunctionCx<B>, place: PlaceRef<B>, variant: number): void {
+  const { bx } = fx;
+  const v = place.layout.variants;
+  if (v.kind !== 'multiple') return;
+  const tag = tagPlace(fx, place);
+  const tagBits = tag.reg.kind === 'int' ? tag.reg.bits : 64;
+  const tagTy: IntRegType = { kind: 'int', bits: tagBits as IntRegType['bits'] };
+  let value: bigint;
+  if (v.encoding.kind === 'direct') value = fx.ucx.layouts.discriminant(place.layout.ty, variant);
+  else if (variant === v.encoding.untaggedVariant) return;
+  else value = BigInt(variant - v.encoding.nicheVariants.start) + v.encoding.nicheStart;
+  let c = bx.constInt(tagTy, value);
+  if (tag.reg.kind === 'ptr') c = bx.intToPtr(c);
+  bx.store(c, tag.ptr, tag.align);
+}
+
+function isEnum<B extends BackendTypes>(fx: FunctionCx<B>, l: Layout): boolean {
+  return l.ty.kind === 'named' && fx.ucx.layouts.adts.lookup(l.ty.path)?.kind === 'enum';
+}
