@@ -3,10 +3,14 @@
 // output each ADT is assembled from evidence: aggregates give a variant's fields and
 // names, typed projections `(_1.0: T)` give field types, downcasts give variant names,
 // `E::V::{constant#0}` consts give explicit discriminants. Conflicting evidence is a
-// diagnostic at the later site.
+// diagnostic at the later site. The evidence that needs a whole crate (discriminants
+// from switches, field templates of generic ADTs, closure captures) is gathered by
+// adt-evidence.ts and written here when checking ends; this table holds the results
+// that layouts read.
 
-import type { AdtItem, GenericArg, Path, Ty } from './ast.js';
+import type { AdtItem, GenericArg, IntTy, Path, Ty } from './ast.js';
 import type { SourceFile, Span } from '../diagnostics.js';
+import { EMPTY_SUBST, substTy, type Subst } from './subst.js';
 import { identSegments, lastArgs, samePathUpToPrefix } from './ty.js';
 
 export interface AdtField {
@@ -19,7 +23,17 @@ export interface AdtField {
 export interface AdtVariant {
   name: string;
   fields: AdtField[];
+  /**
+   * The discriminant value; undefined means the previous variant's plus one (0 for the
+   * first). Every variant of an inferred enum has it set once checking has finished.
+   */
   discriminant?: bigint;
+  /**
+   * Where an inferred enum's discriminant came from: an `E::V::{constant#0}` const, a
+   * `switchInt` on `discriminant(_)` followed by a downcast (see enum-evidence.ts), or
+   * a guess that fills the smallest unused value (`gap`).
+   */
+  discriminantFrom?: 'const' | 'switch' | 'gap';
 }
 
 export interface Adt {
@@ -27,13 +41,29 @@ export interface Adt {
   segments: string[];
   kind: 'struct' | 'enum' | 'union' | 'unknown';
   origin: 'declared' | 'core' | 'inferred';
+  /**
+   * Generic parameter names, type and const alike, in order; field types are written
+   * in terms of them. For an inferred ADT they are the names of the first use whose
+   * arguments are all distinct parameters (`Ring<T, N>`), else `P0`, `P1`, ….
+   */
   generics: string[];
+  /** In declaration order: a variant's index is its position. */
   variants: AdtVariant[];
+  /**
+   * The integer type of the discriminant when it is not `isize` (`#[repr(u8)]`): from
+   * the declaration's `repr`, or for an inferred enum from the type of the locals that
+   * `discriminant(_)` is assigned to and of its `{constant#0}` consts. An inferred enum
+   * whose discriminant is `isize` has none: `#[repr(isize)]` cannot be told apart.
+   */
+  reprInt?: IntTy;
   decl?: AdtItem;
 }
 
+const INT_NAMES: ReadonlySet<string> = new Set<IntTy>(['i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'u8', 'u16', 'u32', 'u64', 'u128', 'usize']);
+
 export class AdtTable {
   private readonly byLast = new Map<string, Adt[]>();
+  private readonly closures = new Map<string, Ty[]>();
 
   /** For `compatible`: a known ADT, or a parameter / foreign type that matches anything. */
   readonly classify = (path: Path): 'adt' | 'opaque' => (this.lookup(path) ? 'adt' : 'opaque');
@@ -63,6 +93,8 @@ export class AdtTable {
       variants: item.variants.map((v) => ({ name: v.name, fields: v.fields.map((f) => ({ name: f.name, ty: f.ty })), discriminant: v.discriminant })),
       decl: item,
     };
+    const repr = item.repr.find((r) => INT_NAMES.has(r));
+    if (repr) adt.reprInt = repr as IntTy;
     this.add(adt);
     return adt;
   }
@@ -80,6 +112,27 @@ export class AdtTable {
     const adt: Adt = { segments: segs, kind: 'unknown', origin: 'inferred', generics: [], variants: [] };
     this.add(adt);
     return adt;
+  }
+
+  /** Every ADT of the table: declared, core and inferred. */
+  all(): Adt[] {
+    return [...this.byLast.values()].flat();
+  }
+
+  /**
+   * The types of the values a closure captures, in order, for the closure type
+   * `{closure@TEXT}` (`text` is what is between the braces). They are written in terms
+   * of the generic parameters of the function that builds the closure; a closure type
+   * carries that function's substitution (`subst` on the type). Empty for a closure
+   * without captures that is built somewhere; undefined when nothing is known.
+   */
+  closureCaptures(text: string): Ty[] | undefined {
+    return this.closures.get(text);
+  }
+
+  /** Sets the captures of a closure (adt-evidence.ts does, when checking ends). */
+  defineClosure(text: string, captures: Ty[]): void {
+    this.closures.set(text, captures);
   }
 
   private add(adt: Adt): void {
@@ -100,46 +153,39 @@ export function structVariant(adt: Adt): AdtVariant {
   return adt.variants[0]!;
 }
 
-/** Replaces the ADT's generic parameters in `ty` with the arguments of `path`. */
-export function substituteAdtArgs(adt: Adt, path: Path, ty: Ty): Ty | undefined {
-  if (adt.generics.length === 0) return ty;
-  const args = lastArgs(path);
-  if (!args) return undefined;
-  const map = new Map<string, GenericArg>();
-  adt.generics.forEach((g, i) => {
-    const a = args[i];
-    if (a) map.set(g, a);
-  });
-  return substitute(ty, map);
+/** The generic arguments of a path's last segment that has any, lifetimes left out. */
+export function adtArgs(path: Path): GenericArg[] | undefined {
+  const args = lastArgs(path)?.filter((a) => a.kind !== 'lifetime');
+  return args && args.length > 0 ? args : undefined;
 }
 
-function substitute(ty: Ty, map: Map<string, GenericArg>): Ty {
-  switch (ty.kind) {
-    case 'named': {
-      const segs = ty.path.segments;
-      if (segs.length === 1 && segs[0]!.kind === 'ident' && !segs[0]!.args) {
-        const a = map.get(segs[0]!.name);
-        if (a?.kind === 'type') return a.ty;
-      }
-      return {
-        kind: 'named',
-        path: {
-          span: ty.path.span,
-          segments: segs.map((s) => (s.kind === 'ident' && s.args ? { ...s, args: s.args.map((g) => (g.kind === 'type' ? { kind: 'type', ty: substitute(g.ty, map) } : g)) } : s)),
-        },
-      };
-    }
-    case 'tuple':
-      return { kind: 'tuple', elems: ty.elems.map((e) => substitute(e, map)) };
-    case 'array':
-      return { kind: 'array', elem: substitute(ty.elem, map), len: ty.len };
-    case 'slice':
-      return { kind: 'slice', elem: substitute(ty.elem, map) };
-    case 'ref':
-      return { ...ty, pointee: substitute(ty.pointee, map) };
-    case 'ptr':
-      return { ...ty, pointee: substitute(ty.pointee, map) };
-    default:
-      return ty;
-  }
+/**
+ * The substitution that instantiates the ADT's generic parameters at the arguments of
+ * `path` (`Ring<u8, 4>`: `T` ↦ `u8`, `N` ↦ 4). Lifetimes are skipped; a const argument
+ * (`4`, `4_usize`) binds a const parameter, a type argument a type parameter (a bare
+ * name in a const position, `Ring<T, M>`, renames only where it is used as an argument).
+ * Undefined when the ADT is generic and the path has no arguments.
+ */
+export function adtSubst(adt: Adt, path: Path): Subst | undefined {
+  if (adt.generics.length === 0) return EMPTY_SUBST;
+  const args = adtArgs(path);
+  return args && genericsSubst(adt.generics, args);
+}
+
+/** Binds generic parameter names to arguments, positionally (see `adtSubst`). */
+export function genericsSubst(generics: readonly string[], args: readonly GenericArg[]): Subst {
+  const types = new Map<string, Ty>();
+  const consts = new Map<string, bigint>();
+  generics.forEach((g, i) => {
+    const a = args[i];
+    if (a?.kind === 'type') types.set(g, a.ty);
+    else if (a?.kind === 'const' && a.value.kind === 'value') consts.set(g, a.value.value);
+  });
+  return { types, consts };
+}
+
+/** A field type of the ADT (written in terms of `adt.generics`) at the arguments of `path`. */
+export function substituteAdtArgs(adt: Adt, path: Path, ty: Ty): Ty | undefined {
+  const s = adtSubst(adt, path);
+  return s && substTy(ty, s);
 }

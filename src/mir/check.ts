@@ -1,14 +1,17 @@
 // The front-end pipeline for a crate given as one or more MIR files:
 // parse every file, build the crate index (resolve.ts), check every body (typeck.ts)
-// while inferring ADTs and external signatures, then finish those inferences.
-// Never throws on bad input; everything wrong is a diagnostic.
+// while inferring ADTs and external signatures, then finish those inferences
+// (adt-evidence.ts, externs.ts). Never throws on bad input; everything wrong is a
+// diagnostic.
 
 import { type Diagnostic, DiagnosticSink, type SourceFile, type Span, sortDiagnostics } from '../diagnostics.js';
-import type { Item, MirFile } from './ast.js';
+import { AdtEvidence } from './adt-evidence.js';
+import { variantOf } from './adt-table.js';
+import type { ConstItem, Item, MirFile, Path } from './ast.js';
 import { ExternInference, type InferredExtern } from './externs.js';
 import { parseMirFile } from './parse/items.js';
 import { buildIndex, type CrateIndex } from './resolve.js';
-import { compatible, pathKey, showTy } from './ty.js';
+import { compatible, identSegments, pathKey, showTy } from './ty.js';
 import { BodyChecker, type BodyOwner } from './typeck.js';
 
 export interface CheckedCrate {
@@ -23,16 +26,20 @@ export function checkCrate(sources: SourceFile[]): { crate: CheckedCrate; diagno
   const files = sources.map((f) => parseMirFile(f, sink));
   const index = buildIndex(files, sink);
   const externs = new ExternInference();
+  const evidence = new AdtEvidence(index.adts, sink);
+  for (const f of files) noteClosureBodies(f, evidence);
   for (const f of files) {
-    for (const item of f.items) checkItem(index, f, item, externs, sink);
+    for (const item of f.items) checkItem(index, f, item, externs, evidence, sink);
   }
+  for (const f of files) for (const item of f.items) if (item.kind === 'const' && !item.ctfe) noteDiscriminantConst(index, f, item, evidence);
+  evidence.finish();
   const inferred = externs.finish(sink, index.adts.classify);
   return { crate: { files, index, externs: inferred }, diagnostics: sortDiagnostics(sink.list) };
 }
 
-function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInference, sink: DiagnosticSink): void {
+function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInference, evidence: AdtEvidence, sink: DiagnosticSink): void {
   const run = (owner: BodyOwner, body: NonNullable<Extract<Item, { kind: 'fn' }>['body']>, paramSpans: Span[] = []) => {
-    const checker = new BodyChecker(index, f.file, sink, externs, owner);
+    const checker = new BodyChecker(index, f.file, sink, externs, evidence, owner);
     owner.params.forEach((ty, i) => checker.resolveTy(ty, paramSpans[i] ?? owner.span));
     checker.resolveTy(owner.ret, owner.span);
     checker.check(body);
@@ -43,20 +50,20 @@ function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInf
       item.params.forEach((p, i) => {
         if (p.local !== i + 1) sink.error(f.file, p.span, `parameter ${i + 1} of ${what} must be \`_${i + 1}\`, found \`_${p.local}\``);
       });
-      run({ params: item.params.map((p) => p.ty), ret: item.ret, generics: item.generics, what, span: item.nameSpan }, item.body, item.params.map((p) => p.span));
+      run({ params: item.params.map((p) => p.ty), ret: item.ret, generics: item.generics, key: pathKey(item.name), what, span: item.nameSpan }, item.body, item.params.map((p) => p.span));
       return;
     }
     case 'static':
-      run({ params: [], ret: item.ty, what: `static \`${pathKey(item.name)}\``, span: item.nameSpan }, item.body);
+      run({ params: [], ret: item.ty, key: pathKey(item.name), what: `static \`${pathKey(item.name)}\``, span: item.nameSpan }, item.body);
       return;
     case 'const': {
       const what = `constant \`${pathKey(item.name)}\``;
       if (item.body) {
-        run({ params: [], ret: item.ty, what, span: item.nameSpan }, item.body);
+        run({ params: [], ret: item.ty, key: pathKey(item.name), what, span: item.nameSpan }, item.body);
         return;
       }
       // A one-line constant: its value must have the declared type.
-      const checker = new BodyChecker(index, f.file, sink, externs, { params: [], ret: item.ty, what, span: item.nameSpan });
+      const checker = new BodyChecker(index, f.file, sink, externs, evidence, { params: [], ret: item.ty, key: pathKey(item.name), what, span: item.nameSpan });
       const ty = checker.operandTy({ kind: 'const', value: item.value!, span: item.nameSpan });
       if (ty && !compatible(item.ty, ty, index.adts.classify)) sink.error(f.file, item.nameSpan, `mismatched types for ${what}: declared \`${showTy(item.ty)}\`, value is \`${showTy(ty)}\``);
       return;
@@ -83,4 +90,32 @@ function checkAllocRefs(index: CrateIndex, f: MirFile, item: Extract<Item, { kin
   if (name !== undefined && !index.statics.has(name) && !/^<|::/.test(name)) {
     sink.error(f.file, item.nameSpan, `alloc${item.id} belongs to the static \`${name}\`, which is not defined`);
   }
+}
+
+/** `fn f::{closure#0}(_1: &{closure@…}, …)`: where each closure's body and defining function are. */
+function noteClosureBodies(f: MirFile, evidence: AdtEvidence): void {
+  for (const item of f.items) {
+    if (item.kind !== 'fn' || item.ctfe) continue;
+    const segs = item.name.segments;
+    const last = segs[segs.length - 1];
+    if (segs.length < 2 || last?.kind !== 'disambig' || last.name !== 'closure') continue;
+    let self = item.params[0]?.ty;
+    if (self?.kind === 'ref') self = self.pointee;
+    if (self?.kind !== 'closure') continue;
+    const parent: Path = { segments: segs.slice(0, -1), span: item.name.span };
+    evidence.closures.noteBody(self.text, pathKey(item.name), pathKey(parent));
+  }
+}
+
+/** `const Light::Red::{constant#0}: u8 = const 0_u8;` (a discriminant, see resolve.ts): its type is the enum's discriminant type. */
+function noteDiscriminantConst(index: CrateIndex, f: MirFile, item: ConstItem, evidence: AdtEvidence): void {
+  const segs = item.name.segments;
+  const last = segs[segs.length - 1];
+  const variant = segs[segs.length - 2];
+  if (segs.length < 3 || last?.kind !== 'disambig' || last.name !== 'constant' || variant?.kind !== 'ident' || item.value?.kind !== 'int') return;
+  const enumPath: Path = { segments: segs.slice(0, -2), span: item.name.span };
+  if (!identSegments(enumPath)) return;
+  const adt = index.adts.lookup(enumPath);
+  if (adt?.kind !== 'enum' || variantOf(adt, variant.name)?.discriminant !== item.value.value) return;
+  evidence.enums.noteTy(enumPath, item.ty, { file: f.file, at: item.nameSpan });
 }

@@ -8,7 +8,9 @@ import type {
   Terminator, Ty, UnwindAction,
 } from './ast.js';
 import type { DiagnosticSink, SourceFile, Span } from '../diagnostics.js';
-import { type Adt, structVariant, substituteAdtArgs, variantOf } from './adt-table.js';
+import type { AdtEvidence } from './adt-evidence.js';
+import { type Adt, adtArgs, structVariant, substituteAdtArgs, variantOf } from './adt-table.js';
+import { discriminantFacts } from './enum-evidence.js';
 import type { ExternInference } from './externs.js';
 import { intLimits } from './parse/operand.js';
 import type { CrateIndex } from './resolve.js';
@@ -20,6 +22,8 @@ export interface BodyOwner {
   /** The type of `_0`. */
   ret: Ty;
   generics?: string[];
+  /** The path key of the item the body belongs to (`make_adder::{closure#0}`). */
+  key?: string;
   /** What the body belongs to, for messages: "function `f`". */
   what: string;
   span: Span;
@@ -39,12 +43,15 @@ export class BodyChecker {
   private readonly locals = new Map<number, Ty>();
   private readonly blocks = new Map<number, BasicBlock>();
   private readonly reported = new Set<number>();
+  /** The type of every place whose discriminant is read, for the enum evidence. */
+  private readonly discriminated = new Map<Place, Ty>();
 
   constructor(
     private readonly index: CrateIndex,
     private readonly file: SourceFile,
     private readonly sink: DiagnosticSink,
     private readonly externs: ExternInference,
+    private readonly evidence: AdtEvidence,
     private readonly owner: BodyOwner,
   ) {}
 
@@ -55,6 +62,16 @@ export class BodyChecker {
     for (const b of body.blocks) {
       for (const s of b.statements) this.statement(s);
       this.terminator(b, b.terminator);
+    }
+    if (this.discriminated.size > 0) this.noteDiscriminants(body);
+  }
+
+  /** Switches on discriminants followed by downcasts tell discriminant values (enum-evidence.ts). */
+  private noteDiscriminants(body: Body): void {
+    for (const f of discriminantFacts(body, (l) => this.locals.get(l))) {
+      const ty = this.discriminated.get(f.place);
+      const adt = ty?.kind === 'named' ? this.index.adts.lookup(ty.path) : undefined;
+      if (adt) this.evidence.enums.noteValue(adt, f.variant, f.value, { file: this.file, at: f.at });
     }
   }
 
@@ -245,6 +262,7 @@ export class BodyChecker {
       }
       adt.variants.push({ name, fields: [] });
     }
+    this.noteUse(adt, base.path);
     return { adt, name, path: base.path };
   }
 
@@ -263,6 +281,8 @@ export class BodyChecker {
         else if (!this.compat(base.elems[index], fieldTy)) this.mismatch(at, base.elems[index]!, fieldTy, ` for field ${index}`);
         return;
       case 'closure':
+        this.evidence.closures.noteField(base.text, index, fieldTy, this.owner.key, { file: this.file, at });
+        return;
       case 'projection':
       case 'impl':
       case 'infer':
@@ -298,15 +318,26 @@ export class BodyChecker {
       if (expected && !this.compat(expected, fieldTy)) this.mismatch(at, expected, fieldTy, ` for field ${index} of \`${variantName}\``);
       return;
     }
-    this.learnField(v, index, fieldTy, at, path);
+    this.learnField(adt, v, index, fieldTy, at, path);
   }
 
-  private learnField(v: Adt['variants'][number], index: number, ty: Ty | undefined, at: Span, path: Path, name?: string): void {
+  /** A generic inferred ADT used at `path`'s arguments: they name its parameters (generic-fields.ts). */
+  private noteUse(adt: Adt, path: Path): void {
+    const args = adtArgs(path);
+    if (args) this.evidence.fields.noteUse(adt, args, this.owner.generics ?? []);
+  }
+
+  private learnField(adt: Adt, v: Adt['variants'][number], index: number, ty: Ty | undefined, at: Span, path: Path, name?: string): void {
     while (v.fields.length <= index) v.fields.push({});
     const field = v.fields[index]!;
     if (name && !field.name) field.name = name;
-    // Generic ADTs are seen at many instantiations; their field types are not one type.
-    if (!ty || lastArgs(path)) return;
+    if (!ty) return;
+    // A generic ADT is seen at many instantiations: its field types become templates when checking ends.
+    const args = adtArgs(path);
+    if (args) {
+      this.evidence.fields.noteField({ adt, variant: v.name, index, args, ty, site: { file: this.file, at }, ownerGenerics: this.owner.generics ?? [] });
+      return;
+    }
     if (!field.ty) {
       field.ty = ty;
       field.at = { file: this.file, span: at };
@@ -367,17 +398,30 @@ export class BodyChecker {
       case 'indirect':
         this.checkAlloc(c.alloc, at);
         return c.ty;
+      case 'zst':
+        if (c.ty.kind === 'closure') this.evidence.closures.noteZeroSized(c.ty.text);
+        return c.ty;
       case 'transmute':
       case 'intPtr':
-      case 'zst':
       case 'fnPtr':
         return c.ty;
       case 'uninit':
         return undefined;
       case 'path':
       case 'ctor':
+        this.noteVariantMentions(c);
         return this.pathConstTy(c.path);
     }
+  }
+
+  /** `const Tok::Plus`, `Err(EvalError::TooLong)`: the variants of enums that constants name. */
+  private noteVariantMentions(c: Const): void {
+    if (c.kind === 'ctor' || (c.kind === 'path' && !this.index.fns.has(pathKey(c.path)))) {
+      const key = pathKey(c.path);
+      if (!this.index.consts.has(key) && !this.index.statics.has(key)) this.evidence.enums.noteMention(c.path);
+    }
+    if (c.kind === 'ctor') for (const f of c.fields) this.noteVariantMentions(f.value);
+    if (c.kind === 'tuple' || c.kind === 'array') for (const e of c.elems) this.noteVariantMentions(e);
   }
 
   private checkAlloc(id: number, at: Span): void {
@@ -480,9 +524,14 @@ export class BodyChecker {
         if (t && r.op === 'Not' && t.kind !== 'int' && t.kind !== 'bool' && t.kind !== 'named') this.error(at, `cannot apply \`Not\` to a value of type \`${showTy(t)}\``);
         return t;
       }
-      case 'discriminant':
-        this.placeTy(r.place);
+      case 'discriminant': {
+        const t = this.placeTy(r.place);
+        if (t?.kind === 'named') {
+          this.discriminated.set(r.place, t);
+          if (dest) this.evidence.enums.noteTy(t.path, dest, { file: this.file, at });
+        }
         return undefined;
+      }
       case 'nullary':
         return r.op === 'UbChecks' || r.op === 'ContractChecks' ? BOOL : USIZE;
       case 'aggregate':
@@ -560,6 +609,8 @@ export class BodyChecker {
         return first ? { kind: 'array', elem: first, len: { kind: 'value', value: BigInt(tys.length) } } : undefined;
       }
       case 'closure':
+        this.evidence.closures.noteAggregate(r.agg.text, tys, this.owner.key, { file: this.file, at });
+        return { kind: 'closure', text: r.agg.text };
       case 'coroutine':
         return { kind: 'closure', text: r.agg.text };
       case 'rawPtr':
@@ -634,7 +685,8 @@ export class BodyChecker {
       });
       return dest;
     }
-    tys.forEach((t, i) => this.learnField(v, i, t, at, dest.path, names?.[i]));
+    this.noteUse(adt, dest.path);
+    tys.forEach((t, i) => this.learnField(adt, v, i, t, at, dest.path, names?.[i]));
     return dest;
   }
 

@@ -8,12 +8,22 @@ import type { Located } from '../mir/resolve.js';
 import type { Subst } from '../mir/subst.js';
 
 export type InstanceDef =
-  /** A function body of the crate (closures and impl methods included). */
-  | { kind: 'item'; item: Located<FnItem> }
+  /**
+   * A function body of the crate (closures and impl methods included).
+   * `shim: 'closureFnPointer'`: the function-pointer form of a non-capturing closure
+   * (ClosureFnPointer casts): its signature is the closure body's without the first
+   * parameter, and it runs the body with `_1` a dangling, well-aligned pointer (the
+   * closure is zero-sized), like rustc's reify shim.
+   */
+  | { kind: 'item'; item: Located<FnItem>; shim?: 'closureFnPointer' }
   /** The body of a `const` item, compiled as a function returning its value. */
   | { kind: 'constBody'; item: Located<ConstItem> }
-  /** Drop glue for a type: runs `Drop::drop` and drops the fields. */
-  | { kind: 'dropGlue'; ty: Ty };
+  /**
+   * Drop glue for a type: runs `Drop::drop` and drops the fields. `dropImpl` is the
+   * user's `Drop::drop` for this type (taking `&mut ty`), when it has one; the fields'
+   * glue comes from `MonoQueries.dropGlue` of each field type.
+   */
+  | { kind: 'dropGlue'; ty: Ty; dropImpl?: Instance };
 
 export interface Instance {
   /** Stable identity: the item's path and the printed substitution. Equal keys, same instance. */
@@ -36,8 +46,15 @@ export function monoItemSymbol(m: MonoItem): string {
 
 /** What a call terminator calls, once generic arguments are known. */
 export type Callee =
-  /** A body of the crate. `spreadTuple`: the last argument is a tuple passed field by field (Fn* traits' "rust-call"). */
-  | { kind: 'instance'; instance: Instance; spreadTuple?: boolean; selfAdjust?: 'none' | 'deref' | 'ref' }
+  /**
+   * A body of the crate. `spreadTuple`: the last argument is a tuple passed field by field
+   * (Fn* traits' "rust-call"). `selfAdjust` (Fn* calls only) turns the call's first
+   * argument into what the body's `_1` expects: 'none'; 'deref' loads through
+   * `selfDerefs` (default 1) references; 'ref' passes the address of the value.
+   * `dropSelf`: the first argument is not passed at all (an Fn* call on a fn item type,
+   * `<fn(i64) -> i64 {double} as Fn<(i64,)>>::call`, calls the plain function `double`).
+   */
+  | { kind: 'instance'; instance: Instance; spreadTuple?: boolean; selfAdjust?: 'none' | 'deref' | 'ref'; selfDerefs?: number; dropSelf?: boolean }
   /** A C function without a body (libc), called with the C ABI. `sig` is its declared or inferred signature. */
   | { kind: 'extern'; symbol: string; sig: FnSig }
   /** A compiler intrinsic the core lowers inline (`cold_path`, `ctpop`, `rotate_left`, `copy`, …). */
@@ -48,8 +65,13 @@ export type Callee =
   | { kind: 'primitive'; method: string; selfTy: Ty }
   /** A call through a vtable: `<dyn Trait as Trait>::m`. `slot` counts from the first method. */
   | { kind: 'virtual'; slot: number; spreadTuple?: boolean }
-  /** A call through a function pointer held in the callee operand. */
-  | { kind: 'fnPtr' };
+  /**
+   * A call through a function pointer held in the callee operand. With `fromSelf`, an
+   * Fn* call on a function pointer type (`<fn(i64) -> i64 as Fn<(i64,)>>::call`): the
+   * pointer is the call's first argument behind `fromSelf.derefs` references, and the
+   * remaining tuple argument is spread (`spreadTuple`).
+   */
+  | { kind: 'fnPtr'; fromSelf?: { derefs: number }; spreadTuple?: boolean };
 
 export interface CguItem {
   item: MonoItem;
@@ -80,10 +102,18 @@ export interface MonoQueries {
   resolveCallee(caller: Instance, func: import('../mir/ast.js').Operand, argTys: Ty[], destTy: Ty): Callee;
   /** The instance a function item type or `{f as fn()}` / ReifyFnPointer names, in `caller`'s context. */
   fnItemInstance(caller: Instance, fnTy: Ty): Instance;
-  /** The closure body instance for a closure type (ClosureFnPointer, calls through Fn traits). */
+  /** The closure body instance for a closure type (calls through Fn traits). */
   closureInstance(caller: Instance, closureTy: Ty): Instance;
+  /** The function a ClosureFnPointer cast of a (zero-sized) closure type points to: the body's `closureFnPointer` shim. */
+  closureFnPointer(caller: Instance, closureTy: Ty): Instance;
   /** The instance computing a `const` item's value (for path constants with a body), if it has a body. */
   constInstance(caller: Instance, path: import('../mir/ast.js').Path): Instance | undefined;
+  /**
+   * The `const` item a path constant names in `caller`'s context, associated constants
+   * resolved (`<A as Animal>::LEGS` at A = Dog is Dog's impl's `LEGS`); undefined when the
+   * path is not a constant (a unit struct, a variant, a function item).
+   */
+  constItem(caller: Instance, path: import('../mir/ast.js').Path): Located<ConstItem> | undefined;
   /** The symbol of a static item. */
   staticSymbol(path: import('../mir/ast.js').Path): string;
   /** The vtable of `ty` as `dyn Trait` (`dynTy` is the `dyn` type). */

@@ -168,7 +168,7 @@ function dominatesSite(dom: Map<number, Set<number>>, def: Site, use: Site): boo
   return dom.get(use.block)?.has(def.block) ?? false;
 }
 
-function successors(t: Terminator): number[] {
+export function successors(t: Terminator): number[] {
   switch (t.kind) {
     case 'goto':
       return [t.target];
@@ -229,4 +229,32 @@ export function dominators(body: Body): Map<number, Set<number>> {
     }
   }
   return dom;
+}
+
+/** Blocks in reverse postorder from bb0, then the unreachable ones: SSA definitions come before their uses. */
+export function reversePostorder(body: Body): number[] {
+  const byId = new Map(body.blocks.map((b) => [b.id as number, b]));
+  const seen = new Set<number>();
+  const post: number[] = [];
+  // Iterative DFS: deep bodies must not overflow the stack.
+  const stack: { id: number; next: number; succ: number[] }[] = [];
+  const push = (id: number) => {
+    seen.add(id);
+    const b = byId.get(id);
+    stack.push({ id, next: 0, succ: b ? successors(b.terminator) : [] });
+  };
+  if (byId.has(0)) push(0);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.succ.length) {
+      const s = top.succ[top.next++]!;
+      if (!seen.has(s) && byId.has(s)) push(s);
+    } else {
+      post.push(top.id);
+      stack.pop();
+    }
+  }
+  const order = post.reverse();
+  for (const b of body.blocks) if (!seen.has(b.id)) order.push(b.id);
+  return order;
 }

@@ -195,7 +195,9 @@ function codegenCall<B extends BackendTypes>(fx: FunctionCx<B>, t: Extract<Termi
     }
     case 'instance': {
       const f = fnRef(fx.ucx, callee.instance);
-      const args = adjustArgs(fx, t.args, argTys, callee.spreadTuple ?? false, callee.selfAdjust ?? 'none', f.abi);
+      // A constant argument whose type the body does not tell takes the parameter's type.
+      const expected = callee.spreadTuple ? argTys : argTys.map((t, i) => (t.kind === 'infer' ? (f.abi.args[i]?.layout.ty ?? t) : t));
+      const args = adjustArgs(fx, t.args, expected, callee.spreadTuple ?? false, callee.selfAdjust ?? 'none', f.abi);
       finish(emitCall(fx, f.abi, f.fn, args, t.dest, destLayout));
       return;
     }

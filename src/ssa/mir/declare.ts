@@ -2,7 +2,7 @@
 // substitution, and its declaration in the module (once per symbol).
 
 import type { Ty } from '../../mir/ast.js';
-import { substTy } from '../../mir/subst.js';
+import { instParamTys, instTy } from '../../mir/body-types.js';
 import type { Instance } from '../../mono/types.js';
 import { backendSig, type CallConv, type FnAbi, fnAbiOf } from '../abi/fn-abi.js';
 import type { BackendSig, BackendTypes } from '../traits/index.js';
@@ -20,10 +20,10 @@ export function instanceSignature(inst: Instance): { params: Ty[]; ret: Ty; conv
   switch (def.kind) {
     case 'item': {
       const item = def.item.item;
-      return { params: item.params.map((p) => substTy(p.ty, inst.subst)), ret: substTy(item.ret, inst.subst), conv: inst.exported ? 'c' : 'rust' };
+      return { params: instParamTys(item.params.map((p) => p.ty), inst.subst), ret: instTy(item.ret, inst.subst), conv: inst.exported ? 'c' : 'rust' };
     }
     case 'constBody':
-      return { params: [], ret: substTy(def.item.item.ty, inst.subst), conv: 'rust' };
+      return { params: [], ret: instTy(def.item.item.ty, inst.subst), conv: 'rust' };
     case 'dropGlue':
       return { params: [{ kind: 'ptr', mutable: true, pointee: def.ty }], ret: { kind: 'tuple', elems: [] }, conv: 'rust' };
   }

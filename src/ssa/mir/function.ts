@@ -10,7 +10,7 @@ import { LayoutError } from '../layout/layout-cx.js';
 import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
 import type { BackendTypes } from '../traits/index.js';
-import { ssaLocals } from './analyze.js';
+import { reversePostorder, ssaLocals } from './analyze.js';
 import { codegenTerminator, finishPanicBlock, loadCastRegs } from './block.js';
 import { fnRef } from './declare.js';
 import { CodegenError, type FunctionCx, type LocalRef, type UnitCx } from './function-cx.js';
@@ -20,7 +20,8 @@ import { codegenStatement } from './statement.js';
 export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance: Instance, body: Body, file: SourceFile): void {
   const f = fnRef(ucx, instance);
   const bx = ucx.cx.defineFn(f.fn);
-  const types = new BodyTypes(ucx.index, body, instance.subst);
+  const params = instance.def.kind === 'item' ? instance.def.item.item.params.map((p) => p.ty) : [];
+  const types = new BodyTypes(ucx.index, body, instance.subst, params);
   const fx: FunctionCx<B> = { ucx, bx, instance, body, file, types, abi: f.abi, locals: new Map(), blocks: [] };
   const layoutOf = (l: Local): Layout => ucx.layouts.layoutOf(types.localTy(l));
   const argCount = f.abi.args.length;
@@ -95,7 +96,9 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
   const entry = fx.blocks[0];
   if (entry === undefined) throw new CodegenError('a body without blocks');
   bx.br(entry);
-  for (const b of body.blocks) {
+  const byId = new Map(body.blocks.map((b) => [b.id as number, b]));
+  for (const id of reversePostorder(body)) {
+    const b = byId.get(id)!;
     bx.positionAtEnd(fx.blocks[b.id]!);
     if (b.cleanup) {
       bx.unreachable();

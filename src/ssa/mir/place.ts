@@ -3,7 +3,7 @@
 // takes fields out of the value instead of going through memory.
 
 import type { Local, Place, ProjectionElem } from '../../mir/ast.js';
-import { substTy } from '../../mir/subst.js';
+import { instTy } from '../../mir/body-types.js';
 import type { Layout } from '../layout/layout.js';
 import { scalarRegType as regOf } from '../layout/layout-cx.js';
 import { isZst } from '../layout/layout.js';
@@ -61,7 +61,7 @@ function project<B extends BackendTypes>(fx: FunctionCx<B>, base: PlaceRef<B>, e
     case 'deref':
       return derefOperand(fx, loadOperand(bx, base));
     case 'field': {
-      const fieldLayout = layouts.layoutOf(substTy(elem.ty, fx.types.subst));
+      const fieldLayout = layouts.layoutOf(instTy(elem.ty, fx.types.subst));
       const offset = fieldOffset(base.layout, elem.index, place);
       const ptr = offset === 0 ? base.ptr : bx.ptrAdd(base.ptr, bx.constInt(I64, BigInt(offset)));
       // An unsized last field keeps the metadata of the whole.
@@ -96,7 +96,7 @@ function project<B extends BackendTypes>(fx: FunctionCx<B>, base: PlaceRef<B>, e
     }
     case 'opaqueCast':
     case 'subtype':
-      return { ptr: base.ptr, meta: base.meta, layout: layouts.layoutOf(substTy(elem.ty, fx.types.subst)) };
+      return { ptr: base.ptr, meta: base.meta, layout: layouts.layoutOf(instTy(elem.ty, fx.types.subst)) };
   }
 }
 
@@ -160,7 +160,7 @@ export function consumeProjected<B extends BackendTypes>(fx: FunctionCx<B>, loca
   }
   for (const f of fields) {
     if (f.kind !== 'field') throw new CodegenError('internal: only fields can be projected out of a register value', place?.span);
-    op = extractField(fx, op, f.index, fx.ucx.layouts.layoutOf(substTy(f.ty, fx.types.subst)));
+    op = extractField(fx, op, f.index, fx.ucx.layouts.layoutOf(instTy(f.ty, fx.types.subst)));
   }
   return op;
 }

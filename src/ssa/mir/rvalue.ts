@@ -4,7 +4,7 @@
 // Values that fit registers are computed as operands; aggregates are built in place.
 
 import type { BinOp, Operand, Rvalue, Ty } from '../../mir/ast.js';
-import { substTy } from '../../mir/subst.js';
+import { instTy } from '../../mir/body-types.js';
 import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
 import { scalarRegType } from '../layout/layout-cx.js';
@@ -75,7 +75,7 @@ export function codegenRvalueInto<B extends BackendTypes>(fx: FunctionCx<B>, des
 }
 
 function countOf<B extends BackendTypes>(fx: FunctionCx<B>, layout: Layout): number {
-  const ty = substTy(layout.ty, fx.types.subst);
+  const ty = instTy(layout.ty, fx.types.subst);
   if (ty.kind === 'array' && ty.len.kind === 'value') return Number(ty.len.value);
   throw new CodegenError('the length of this array is not known');
 }
@@ -190,7 +190,7 @@ export function codegenRvalueOperand<B extends BackendTypes>(fx: FunctionCx<B>, 
     }
     case 'nullary': {
       if (rv.op === 'UbChecks' || rv.op === 'ContractChecks') return imm(destLayout, bx.constInt(I8, 0n));
-      const l = layouts.layoutOf(substTy(rv.ty, fx.types.subst));
+      const l = layouts.layoutOf(instTy(rv.ty, fx.types.subst));
       if (rv.op === 'SizeOf') return imm(destLayout, bx.constInt(I64, BigInt(l.size)));
       if (rv.op === 'AlignOf') return imm(destLayout, bx.constInt(I64, BigInt(l.align)));
       throw new CodegenError('OffsetOf is not supported yet');
