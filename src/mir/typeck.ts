@@ -151,6 +151,7 @@ export class BodyChecker {
   private checkDebugInfo(scope: Scope): void {
     for (const d of scope.debugs) {
       if (d.value.kind === 'place') this.placeTy(d.value.place);
+      else if (d.value.value.kind === 'path') this.constTy(d.value.value, d.span);
     }
     for (const child of scope.children) this.checkDebugInfo(child);
   }
@@ -408,10 +409,24 @@ export class BodyChecker {
       case 'uninit':
         return undefined;
       case 'path':
-      case 'ctor':
+      case 'ctor': {
         this.noteVariantMentions(c);
-        return this.pathConstTy(c.path);
+        const ty = this.pathConstTy(c.path);
+        if (c.kind === 'ctor' && ty) this.learnCtorFields(c, ty, at);
+        return ty;
+      }
     }
+  }
+
+  /** A constant `Dog {{ kg: 20_u32 }}` lists the fields in declaration order, with their names. */
+  private learnCtorFields(c: Extract<Const, { kind: 'ctor' }>, ty: Ty, at: Span): void {
+    if (ty.kind !== 'named') return;
+    const adt = this.index.adts.lookup(ty.path);
+    if (!adt || adt.origin !== 'inferred') return;
+    const segs = identSegments(c.path) ?? [];
+    const v = adt.kind === 'enum' ? variantOf(adt, segs[segs.length - 1] ?? '') : adt.kind === 'struct' ? structVariant(adt) : undefined;
+    if (!v) return;
+    c.fields.forEach((f, i) => this.learnField(adt, v, i, f.value.kind === 'int' || f.value.kind === 'bool' || f.value.kind === 'float' || f.value.kind === 'char' ? this.constTy(f.value, at) : undefined, at, ty.path, f.name));
   }
 
   /** `const Tok::Plus`, `Err(EvalError::TooLong)`: the variants of enums that constants name. */
@@ -441,6 +456,17 @@ export class BodyChecker {
       const parent: Path = { segments: path.segments.slice(0, -1), span: path.span };
       const e = this.index.adts.lookup(parent);
       if (e?.kind === 'enum') return { kind: 'named', path: parent };
+    }
+    // `const Spider` naming nothing else is a unit struct: rustc never assigns zero-sized
+    // locals, so such a type may have no other evidence at all.
+    const segs = identSegments(path);
+    if (segs?.length === 1 && /^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(segs[0]!) && !this.index.fns.has(key) && !(this.owner.generics ?? []).includes(segs[0]!)) {
+      const unit = this.index.adts.infer(path);
+      if (unit && unit.kind === 'unknown' && unit.variants.length === 0) {
+        unit.kind = 'struct';
+        unit.variants.push({ name: segs[0]!, fields: [] });
+      }
+      if (unit?.kind === 'struct') return { kind: 'named', path };
     }
     return undefined;
   }

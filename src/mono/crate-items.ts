@@ -15,7 +15,7 @@
 // traits have the fixed slots call, call_mut, call_once. Vtables and virtual calls both
 // read this table, so they agree.
 
-import type { FnItem, ConstItem, Ty } from '../mir/ast.js';
+import type { Const, ConstItem, FnItem, Operand, Rvalue, Ty } from '../mir/ast.js';
 import type { CheckedCrate } from '../mir/check.js';
 import type { Located } from '../mir/resolve.js';
 import { paramName } from '../mir/subst.js';
@@ -52,6 +52,8 @@ export class CrateItems {
   private readonly projections = new WeakMap<FnItem, boolean>();
   readonly dropImpls: Located<FnItem>[] = [];
   readonly panicHandler: Located<FnItem> | undefined;
+  /** One-segment type names the crate uses as concrete types although no ADT evidence names them. */
+  private readonly concreteNames = new Set<string>();
 
   constructor(readonly crate: CheckedCrate) {
     const index = crate.index;
@@ -65,7 +67,7 @@ export class CrateItems {
         this.addMethod(last.name, { fn, kind: 'impl', owner: impl });
         this.noteImplSelf(impl, fn.item);
         if (last.name === 'drop' && fn.item.params.length === 1 && fn.item.params[0]!.ty.kind === 'ref' && fn.item.params[0]!.ty.mutable) this.dropImpls.push(fn);
-      } else if (segs.length >= 2 && last?.kind === 'ident' && segs[segs.length - 2]!.kind === 'ident' && fn.item.params.some((p) => mentionsSelf(p.ty))) {
+      } else if (segs.length >= 2 && last?.kind === 'ident' && segs[segs.length - 2]!.kind === 'ident' && (fn.item.params.some((p) => mentionsSelf(p.ty)) || mentionsSelf(fn.item.ret))) {
         const trait = (segs[segs.length - 2] as { name: string }).name;
         this.addMethod(last.name, { fn, kind: 'traitDefault', owner: trait });
         let set = traitSlots.get(trait);
@@ -90,6 +92,7 @@ export class CrateItems {
       }
     }
     for (const [trait, names] of traitSlots) this.slots.set(trait, [...names].sort());
+    this.findConcreteNames();
     handlers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     this.panicHandler = handlers[0]?.[1];
     for (const [, c] of index.consts) {
@@ -126,13 +129,15 @@ export class CrateItems {
     return this.slots.get(trait) ?? [];
   }
 
-  /** Generic parameters of a function: declared ones, else non-ADT one-segment names and `Self`. */
+  /**
+   * Generic parameters of a function: declared ones (hand-written MIR), else `Self` and the
+   * one-segment type names that are neither ADTs nor names the crate uses concretely.
+   */
   paramInfo(fn: FnItem): ParamInfo {
     let info = this.paramInfos.get(fn);
     if (!info) {
       const declared = fn.generics;
-      const adts = this.crate.index.adts;
-      const isParam = declared ? (n: string) => n === 'Self' || declared.includes(n) : (n: string) => n === 'Self' || !adts.lookupSegments([n]);
+      const isParam = declared ? (n: string) => n === 'Self' || declared.includes(n) : (n: string) => this.isParamName(n);
       const implIndex = new Map<Ty, number>();
       const visit = (t: Ty): void => {
         forEachTy(t, (u) => {
@@ -197,6 +202,61 @@ export class CrateItems {
       this.projections.set(fn, has);
     }
     return has;
+  }
+
+  /** Whether a one-segment type name in rustc's output is a generic parameter. */
+  isParamName(n: string): boolean {
+    return n === 'Self' || (!this.crate.index.adts.lookupSegments([n]) && !this.concreteNames.has(n));
+  }
+
+  /**
+   * rustc prints a generic parameter and a unit struct the ADT table never saw alike
+   * (`T`, `Spider`). A name is concrete when a unit struct value spells it (`const Spider`),
+   * when a static's type or the types of a function that cannot be generic (`main`, the
+   * exported ones) mention it, or when a vtable's header names it.
+   */
+  private findConcreteNames(): void {
+    const index = this.crate.index;
+    const noteTy = (t: Ty) =>
+      forEachTy(t, (u) => {
+        const n = paramName(u);
+        if (n !== undefined && n !== 'Self') this.concreteNames.add(n);
+      });
+    const noteConst = (c: Const | undefined) => {
+      if (c?.kind !== 'path') return;
+      const segs = c.path.segments;
+      const s0 = segs[0];
+      if (segs.length === 1 && s0?.kind === 'ident' && !s0.args && /^[A-Z]/.test(s0.name) && !index.fns.has(s0.name) && !index.consts.has(s0.name) && !index.statics.has(s0.name)) this.concreteNames.add(s0.name);
+    };
+    const noteOperand = (o: Operand) => {
+      if (o.kind === 'const') noteConst(o.value);
+    };
+    for (const [key, fn] of index.fns) {
+      const root = fn.item.exported || key === 'main' || key === 'rust_eh_personality';
+      const scope = (sc: FnItem['body']['root']): void => {
+        for (const d of sc.debugs) if (d.value.kind === 'const') noteConst(d.value.value);
+        if (root) sc.locals.forEach((l) => noteTy(l.ty));
+        sc.children.forEach(scope);
+      };
+      scope(fn.item.body.root);
+      if (root) fn.item.params.forEach((p) => noteTy(p.ty));
+      for (const b of fn.item.body.blocks) {
+        for (const st of b.statements) if (st.kind === 'assign') rvalueOperands(st.rvalue).forEach(noteOperand);
+        const t = b.terminator;
+        if (t.kind === 'call') t.args.forEach(noteOperand);
+        if (root && t.kind === 'call' && t.func.kind === 'const' && t.func.value.kind === 'path') {
+          for (const seg of t.func.value.path.segments) if (seg.kind === 'ident') for (const a of seg.args ?? []) if (a.kind === 'type') noteTy(a.ty);
+        }
+      }
+    }
+    for (const [, s] of index.statics) noteTy(s.item.ty);
+    for (const allocs of index.allocs.values()) {
+      for (const a of allocs.values()) {
+        if (a.alloc.kind !== 'vtable') continue;
+        const m = /\bfor ([A-Z][A-Za-z0-9_]*)$/.exec(a.alloc.text.trim());
+        if (m) this.concreteNames.add(m[1]!);
+      }
+    }
   }
 
   private addMethod(name: string, c: MethodCandidate): void {
@@ -284,5 +344,23 @@ export function forEachTy(t: Ty, f: (t: Ty) => void): void {
       return;
     default:
       return;
+  }
+}
+
+function rvalueOperands(rv: Rvalue): Operand[] {
+  switch (rv.kind) {
+    case 'use':
+    case 'repeat':
+    case 'cast':
+    case 'unary':
+    case 'shallowInitBox':
+    case 'wrapUnsafeBinder':
+      return [rv.operand];
+    case 'binary':
+      return [rv.lhs, rv.rhs];
+    case 'aggregate':
+      return rv.operands;
+    default:
+      return [];
   }
 }

@@ -489,7 +489,7 @@ export class MonoCx implements MonoQueries {
     const all = this.items.constCandidates(name);
     let best: { item: Located<ConstItem>; u: Unifier; score: number }[] = [];
     for (const c of all) {
-      const u = new Unifier({ isParam: (n) => n === 'Self' || !index.adts.lookupSegments([n]) }, this.assoc);
+      const u = new Unifier({ isParam: (n) => this.items.isParamName(n) }, this.assoc);
       if (c.kind === 'traitDefault') {
         if (trait === undefined || c.owner !== trait || !u.bind('Self', selfTy)) continue;
       } else {
@@ -535,6 +535,9 @@ export class MonoCx implements MonoQueries {
     let best: { fn: Located<FnItem>; u: Unifier } | undefined;
     for (const fn of this.items.dropImpls) {
       const p = fn.item.params[0]!.ty as Extract<Ty, { kind: 'ref' }>;
+      // `impl<T> Drop for T` cannot be written: a bare name is the type itself.
+      const head = paramName(p.pointee);
+      if (head !== undefined && paramName(t) !== head) continue;
       const u = new Unifier(this.items.paramInfo(fn.item), this.assoc);
       if (!u.unify(p.pointee, t) || !u.finish()) continue;
       if (!best || u.bindings < best.u.bindings) best = { fn, u };

@@ -17,7 +17,7 @@ import { CodegenError, type FunctionCx } from './function-cx.js';
 import { codegenIntrinsic, codegenPrimitiveMethod } from './intrinsic.js';
 import { fromImmediates, immediateOf, immediates, loadOperand, type OperandRef, type PlaceRef, spill, storeOperand, zstOperand } from './operand.js';
 import { codegenPlace, derefOperand, extractField } from './place.js';
-import { codegenOperand } from './rvalue.js';
+import { codegenOperand, operandTy } from './rvalue.js';
 import { defineLocal, ssaTarget } from './statement.js';
 import { VTABLE_METHODS_OFFSET } from './vtable.js';
 
@@ -152,7 +152,7 @@ function storeCastRegs<B extends BackendTypes>(fx: FunctionCx<B>, values: B['Val
 function codegenCall<B extends BackendTypes>(fx: FunctionCx<B>, t: Extract<Terminator, { kind: 'call' }>, target: B['Block'] | undefined): void {
   const { bx } = fx;
   const destTy = fx.types.placeTy(t.dest).ty;
-  const argTys = t.args.map((a) => fx.types.operandTy(a) ?? ({ kind: 'infer' } as Ty));
+  const argTys = t.args.map((a) => operandTy(fx, a) ?? ({ kind: 'infer' } as Ty));
   let callee: Callee;
   try {
     callee = fx.ucx.mono.resolveCallee(fx.instance, t.func, argTys, destTy);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { AllocItem, Const, ConstField, Path, Ty } from '../../mir/ast.js';
 import { type Subst, substPath } from '../../mir/subst.js';
+import { instTy } from '../../mir/body-types.js';
 import { identSegments, pathKey } from '../../mir/ty.js';
 import type { SourceFile } from '../../diagnostics.js';
 import type { Layout, Scalar } from '../layout/layout.js';
@@ -60,9 +61,11 @@ export function codegenConst<B extends BackendTypes>(fx: FunctionCx<B>, c: Const
     }
   }
   if (c.kind === 'path') {
+    const builtin = builtinConst(fx, c.path);
+    if (builtin !== undefined) return { layout, val: { kind: 'immediate', v: fx.bx.constInt({ kind: 'int', bits: layout.size === 1 ? 8 : 64 }, builtin) } };
     const inst = fx.ucx.mono.constInstance(fx.instance, c.path);
     if (inst) return callConstInstance(fx, inst, layout);
-    const item = fx.ucx.index.consts.get(pathKey(c.path));
+    const item = fx.ucx.mono.constItem(fx.instance, c.path);
     if (item?.item.value) return codegenConst(fx, item.item.value, ty);
   }
   if (c.kind === 'uninit') {
@@ -70,6 +73,29 @@ export function codegenConst<B extends BackendTypes>(fx: FunctionCx<B>, c: Const
   }
   const data = constBytes(fx.ucx, fx, c, layout);
   return operandFromBytes(fx, data, layout);
+}
+
+/** The constants core's `SizedTypeProperties` provides for every type: `IS_ZST`, `SIZE`, `ALIGN`. */
+function builtinConst<B extends BackendTypes>(fx: FunctionCx<B>, path: Path): bigint | undefined {
+  const segs = path.segments;
+  const first = segs[0];
+  const last = segs[segs.length - 1];
+  if (segs.length !== 2 || first?.kind !== 'qualified' || last?.kind !== 'ident' || !first.trait) return undefined;
+  const trait = identSegments(first.trait);
+  if (trait?.[trait.length - 1] !== 'SizedTypeProperties') return undefined;
+  const layout = fx.ucx.layouts.layoutOf(instTy(first.self, fx.types.subst));
+  switch (last.name) {
+    case 'IS_ZST':
+      return layout.size === 0 ? 1n : 0n;
+    case 'SIZE':
+      return BigInt(layout.size);
+    case 'ALIGN':
+      return BigInt(layout.align);
+    case 'MAX_SLICE_LEN':
+      return layout.size === 0 ? (1n << 64n) - 1n : ((1n << 63n) - 1n) / BigInt(layout.size);
+    default:
+      return undefined;
+  }
 }
 
 function intImmediate<B extends BackendTypes>(fx: FunctionCx<B>, s: Scalar, value: bigint): B['Value'] {

@@ -31,7 +31,7 @@ export function codegenOperand<B extends BackendTypes>(fx: FunctionCx<B>, op: Op
       return loadOperand(fx.bx, codegenPlace(fx, op.place));
     }
     case 'const': {
-      const ty = fx.types.constTy(op.value) ?? expected;
+      const ty = fx.types.constTy(op.value) ?? constItemTy(fx, op.value) ?? expected;
       if (!ty) throw new CodegenError('the type of this constant is not known here', op.span);
       return codegenConst(fx, op.value, ty);
     }
@@ -43,8 +43,19 @@ export function codegenOperand<B extends BackendTypes>(fx: FunctionCx<B>, op: Op
   }
 }
 
+/** The type of an associated constant (`<T as Num>::ZERO`) or a `SizedTypeProperties` one. */
+export function constItemTy<B extends BackendTypes>(fx: FunctionCx<B>, c: Extract<Operand, { kind: 'const' }>['value']): Ty | undefined {
+  if (c.kind !== 'path') return undefined;
+  const last = c.path.segments[c.path.segments.length - 1];
+  if (last?.kind === 'ident' && last.name === 'IS_ZST') return { kind: 'bool' };
+  if (last?.kind === 'ident' && (last.name === 'SIZE' || last.name === 'ALIGN' || last.name === 'MAX_SLICE_LEN') && c.path.segments[0]?.kind === 'qualified') return { kind: 'int', name: 'usize' };
+  const item = fx.ucx.mono.constItem(fx.instance, c.path);
+  return item ? instTy(item.item.ty, fx.types.subst) : undefined;
+}
+
+/** The type of an operand, including constants whose type only monomorphization knows. */
 export function operandTy<B extends BackendTypes>(fx: FunctionCx<B>, op: Operand): Ty | undefined {
-  return fx.types.operandTy(op);
+  return fx.types.operandTy(op) ?? (op.kind === 'const' ? constItemTy(fx, op.value) : undefined);
 }
 
 // ------------------------------------------------------------------ rvalues into places
