@@ -57,6 +57,8 @@ export interface Adt {
    */
   reprInt?: IntTy;
   decl?: AdtItem;
+  /** Types of generic parameters that may be left out (`ControlFlow<B, C = ()>`). */
+  defaults?: ReadonlyMap<string, Ty>;
 }
 
 const INT_NAMES: ReadonlySet<string> = new Set<IntTy>(['i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'u8', 'u16', 'u32', 'u64', 'u128', 'usize']);
@@ -169,7 +171,12 @@ export function adtArgs(path: Path): GenericArg[] | undefined {
 export function adtSubst(adt: Adt, path: Path): Subst | undefined {
   if (adt.generics.length === 0) return EMPTY_SUBST;
   const args = adtArgs(path);
-  return args && genericsSubst(adt.generics, args);
+  if (!args) return undefined;
+  const s = genericsSubst(adt.generics, args);
+  if (!adt.defaults) return s;
+  const types = new Map(s.types);
+  for (const [name, ty] of adt.defaults) if (!types.has(name) && !s.consts.has(name)) types.set(name, ty);
+  return { types, consts: s.consts };
 }
 
 /** Binds generic parameter names to arguments, positionally (see `adtSubst`). */

@@ -19,3 +19,6 @@ struct ManuallyDrop<T> { value: T }
 #[repr(transparent)]
 struct NonNull<T> { pointer: *const T }
 `;
+
+/** Defaults of generic parameters of the core types above, which rustc's dump leaves out. */
+export const CORE_ADT_DEFAULTS: ReadonlyMap<string, ReadonlyMap<string, import('./ast.js').Ty>> = new Map([['ControlFlow', new Map([['C', { kind: 'tuple', elems: [] }]])]]);

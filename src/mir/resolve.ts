@@ -11,7 +11,7 @@
 import type { AllocItem, ConstItem, ExternFn, FnItem, Item, MirFile, Path, StaticItem } from './ast.js';
 import { type DiagnosticSink, SourceFile, type Span } from '../diagnostics.js';
 import { AdtTable, variantOf } from './adt-table.js';
-import { CORE_ADTS, CORE_ADTS_FILE } from './core-adts.js';
+import { CORE_ADT_DEFAULTS, CORE_ADTS, CORE_ADTS_FILE } from './core-adts.js';
 import { parseMirFile } from './parse/items.js';
 import { printItem } from './printer.js';
 import { identSegments, pathKey } from './ty.js';
@@ -52,7 +52,12 @@ export function buildIndex(files: MirFile[], sink: DiagnosticSink): CrateIndex {
     strict: files.some((f) => f.items.some((i) => i.kind === 'adt' || i.kind === 'extern')),
   };
   for (const f of files) for (const item of f.items) if (item.kind === 'adt') declareAdt(index, f.file, item, sink);
-  for (const item of coreAdtFile(sink).items) if (item.kind === 'adt') index.adts.declare(item, 'core');
+  for (const item of coreAdtFile(sink).items) {
+    if (item.kind !== 'adt') continue;
+    const adt = index.adts.declare(item, 'core');
+    const defaults = adt && CORE_ADT_DEFAULTS.get(adt.segments[adt.segments.length - 1]!);
+    if (adt && defaults) adt.defaults = defaults;
+  }
   for (const f of files) {
     const allocs = new Map<number, AllocItem>();
     index.allocs.set(f.file, allocs);

@@ -17,9 +17,8 @@
 
 import type { AllocItem, Body, Const, Operand, Path, Rvalue, StaticItem, Terminator, Ty } from '../mir/ast.js';
 import { BodyTypes, instTy } from '../mir/body-types.js';
-import { DiagnosticSink, SourceFile, type Span } from '../diagnostics.js';
-import { Cursor, ParseAbort } from '../mir/parse/cursor.js';
-import { parsePath, parseTy } from '../mir/parse/types.js';
+import { type DiagnosticSink, type SourceFile, type Span } from '../diagnostics.js';
+import { parsePathText, parseVtableText } from './alloc-text.js';
 import type { Located } from '../mir/resolve.js';
 import { EMPTY_SUBST } from '../mir/subst.js';
 import { pathKey } from '../mir/ty.js';
@@ -29,6 +28,8 @@ import { type Instance, type MonoItem, MonoError } from './types.js';
 
 const INFER: Ty = { kind: 'infer' };
 const UNIT: Ty = { kind: 'tuple', elems: [] };
+/** Type nesting beyond this comes from polymorphic recursion: rustc's default recursion limit. */
+const RECURSION_LIMIT = 128;
 
 export interface Collected {
   /** Every mono item, by key (`Instance.key`, or `static PATH`). */
@@ -88,6 +89,9 @@ class Collector {
 
   private addFn(inst: Instance): string {
     if (!this.items.has(inst.key)) {
+      if ([...inst.subst.types.values()].some((t) => tyDepth(t) > RECURSION_LIMIT)) {
+        throw new MonoError(`reached the recursion limit (${RECURSION_LIMIT}) while instantiating \`${inst.key.slice(0, 100)}…\``);
+      }
       this.items.set(inst.key, { kind: 'fn', instance: inst });
       this.queue.push(inst.key);
     }
@@ -392,37 +396,38 @@ interface Walk {
   bt: BodyTypes;
 }
 
+function tyDepth(t: Ty): number {
+  let depth = 0;
+  const go = (u: Ty, d: number): void => {
+    if (d > depth) depth = d;
+    if (d > RECURSION_LIMIT) return;
+    switch (u.kind) {
+      case 'tuple':
+        u.elems.forEach((e) => go(e, d + 1));
+        return;
+      case 'array':
+      case 'slice':
+        go(u.elem, d + 1);
+        return;
+      case 'ref':
+      case 'ptr':
+        go(u.pointee, d + 1);
+        return;
+      case 'named':
+        for (const s of u.path.segments) if (s.kind === 'ident') for (const a of s.args ?? []) if (a.kind === 'type') go(a.ty, d + 1);
+        return;
+      default:
+        return;
+    }
+  };
+  go(t, 0);
+  return depth;
+}
+
 function pointee(t: Ty): Ty | undefined {
   return t.kind === 'ref' || t.kind === 'ptr' ? t.pointee : undefined;
 }
 
 function pathOf(name: string): Path {
   return parsePathText(name) ?? { span: { lo: 0, hi: 0 }, segments: [{ kind: 'ident', name }] };
-}
-
-/** Parses text that rustc printed inside an allocation header, with the MIR parser. */
-function parseText<T>(text: string, f: (p: Cursor) => T): T | undefined {
-  const file = new SourceFile('<alloc>', text);
-  const sink = new DiagnosticSink();
-  try {
-    const p = new Cursor(file, sink, 0, text.length);
-    const out = f(p);
-    return sink.list.length === 0 ? out : undefined;
-  } catch (e) {
-    if (e instanceof ParseAbort) return undefined;
-    throw e;
-  }
-}
-
-function parsePathText(text: string): Path | undefined {
-  return parseText(text, (p) => parsePath(p, 'value'));
-}
-
-/** `impl Instrument + Sync for Cash` → the type and the `dyn` type. */
-export function parseVtableText(text: string): { ty: Ty; dyn: Ty } | undefined {
-  const m = /^impl (.*?) for (.*)$/s.exec(text.trim());
-  if (!m) return undefined;
-  const dyn = parseText(`dyn ${m[1]}`, parseTy);
-  const ty = parseText(m[2]!, parseTy);
-  return dyn && ty ? { ty, dyn } : undefined;
 }

@@ -211,9 +211,11 @@ export class CrateItems {
 
   /**
    * rustc prints a generic parameter and a unit struct the ADT table never saw alike
-   * (`T`, `Spider`). A name is concrete when a unit struct value spells it (`const Spider`),
-   * when a static's type or the types of a function that cannot be generic (`main`, the
-   * exported ones) mention it, or when a vtable's header names it.
+   * (`T`, `Spider`). A name is concrete when the types or the unit struct values
+   * (`const Spider`) of a function that cannot be generic (`main`, the exported ones)
+   * mention it, when a debug variable's constant value spells it, when a static's type
+   * mentions it, or when a vtable's header names it; a name used as an array length
+   * (`[T; N]`) is a const parameter whatever else spells it.
    */
   private findConcreteNames(): void {
     const index = this.crate.index;
@@ -240,16 +242,29 @@ export class CrateItems {
       };
       scope(fn.item.body.root);
       if (root) fn.item.params.forEach((p) => noteTy(p.ty));
-      for (const b of fn.item.body.blocks) {
+      for (const b of root ? fn.item.body.blocks : []) {
         for (const st of b.statements) if (st.kind === 'assign') rvalueOperands(st.rvalue).forEach(noteOperand);
         const t = b.terminator;
         if (t.kind === 'call') t.args.forEach(noteOperand);
-        if (root && t.kind === 'call' && t.func.kind === 'const' && t.func.value.kind === 'path') {
+        if (t.kind === 'call' && t.func.kind === 'const' && t.func.value.kind === 'path') {
           for (const seg of t.func.value.path.segments) if (seg.kind === 'ident') for (const a of seg.args ?? []) if (a.kind === 'type') noteTy(a.ty);
         }
       }
     }
     for (const [, s] of index.statics) noteTy(s.item.ty);
+    // A const parameter used as a value (`const N`) is not a unit struct.
+    for (const [, fn] of index.fns) {
+      const visit = (t: Ty) =>
+        forEachTy(t, (u) => {
+          if (u.kind === 'array' && u.len.kind === 'param') this.concreteNames.delete(u.len.name);
+        });
+      fn.item.params.forEach((p) => visit(p.ty));
+      const scope = (sc: FnItem['body']['root']): void => {
+        sc.locals.forEach((l) => visit(l.ty));
+        sc.children.forEach(scope);
+      };
+      scope(fn.item.body.root);
+    }
     for (const allocs of index.allocs.values()) {
       for (const a of allocs.values()) {
         if (a.alloc.kind !== 'vtable') continue;

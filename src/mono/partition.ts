@@ -119,7 +119,7 @@ export function partition(input: PartitionInput): CodegenUnit[] {
   for (const u of units.values()) u.largest = { name: u.name, size: u.size };
 
   const list = [...units.values()];
-  const target = Math.max(1, input.cgus);
+  const target = Number.isFinite(input.cgus) && input.cgus >= 1 ? Math.floor(input.cgus) : 16;
   list.sort(bySizeThenName);
   while (list.length > target) {
     const smallest = list.pop()!;

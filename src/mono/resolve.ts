@@ -32,6 +32,7 @@ import { intrinsicName, isCoreTrait, isPanicPath, isPrimitiveLike } from './buil
 import { CrateItems, FN_TRAITS, FN_TRAIT_SLOTS, peelRefs } from './crate-items.js';
 import { Instances, staticKey } from './instance.js';
 import { mangle, pathSegmentsForSymbol } from './symbol.js';
+import { parsePathText, parseVtableText } from './alloc-text.js';
 import { type Callee, type Instance, MonoError, type MonoQueries, type VTable } from './types.js';
 import { principalTrait, Unifier } from './unify.js';
 
@@ -41,6 +42,9 @@ interface Resolved {
   fn: Located<FnItem>;
   u: Unifier;
 }
+
+/** The context of allocations and statics: outside any instance, nothing to substitute. */
+const ROOT: Instance = { key: '<root>', def: { kind: 'dropGlue', ty: { kind: 'tuple', elems: [] } }, subst: EMPTY_SUBST, symbol: '', exported: false };
 
 export class MonoCx implements MonoQueries {
   readonly instances: Instances;
@@ -127,6 +131,19 @@ export class MonoCx implements MonoQueries {
       this.vtables.set(key, vt);
     }
     return vt;
+  }
+
+  allocFn(text: string): Instance {
+    const path = parsePathText(text);
+    const inst = path && this.fnValueInstance(ROOT, path);
+    if (!inst) throw new MonoError(`cannot resolve the function \`${text}\` of an allocation`);
+    return inst;
+  }
+
+  allocVtable(text: string): VTable {
+    const parsed = parseVtableText(text);
+    if (!parsed) throw new MonoError(`cannot read the vtable \`${text}\``);
+    return this.vtable(ROOT, parsed.ty, parsed.dyn);
   }
 
   dropImpl(caller: Instance, ty: Ty): Instance | undefined {
@@ -248,7 +265,7 @@ export class MonoCx implements MonoQueries {
       const self: Ty = { kind: 'named', path: { span: path.span, segments: segs.slice(0, -1) } };
       const r = this.resolveMethod(name, self, undefined, argTys, destTy);
       if ('fn' in r) return { kind: 'instance', instance: this.finishResolved(r) };
-      if (!this.isBodyless(path)) throw new MonoError(`cannot resolve \`${show}\`: ${r.error}`);
+      if (this.isOwnType(self) || !r.error.startsWith('no function') || !this.isBodyless(path)) throw new MonoError(`cannot resolve \`${show}\`: ${r.error}`);
     }
     const intrinsic = intrinsicName(path);
     if (intrinsic) return { kind: 'intrinsic', name: intrinsic, typeArgs: lastSegmentTypeArgs(path) };
@@ -261,6 +278,25 @@ export class MonoCx implements MonoQueries {
     throw new MonoError(`cannot resolve \`${show}\`: no function of the crate has this path`);
   }
 
+  /** A type of this crate: declared by hand, or the self type of one of its impl blocks. */
+  private isOwnType(self: Ty): boolean {
+    if (self.kind !== 'named') return false;
+    if (this.crate.index.adts.lookup(self.path)?.origin === 'declared') return true;
+    const segs = identSegments(self.path);
+    const last = segs?.[segs.length - 1];
+    if (last === undefined) return false;
+    this.implSelfNames ??= new Set(
+      [...this.crate.index.fns.values()].flatMap((fn) => {
+        const s0 = fn.item.name.segments[0];
+        const t = s0?.kind === 'impl' ? this.items.implSelfTy(s0.text) : undefined;
+        const ts = t?.kind === 'named' ? identSegments(t.path) : undefined;
+        return ts ? [ts[ts.length - 1]!] : [];
+      }),
+    );
+    return this.implSelfNames.has(last);
+  }
+
+  private implSelfNames: Set<string> | undefined;
   private bodyless: Set<string> | undefined;
   /** Whether the front-end inferred a signature for this path: called, but not defined. */
   private isBodyless(path: Path): boolean {

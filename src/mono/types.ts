@@ -122,6 +122,10 @@ export interface MonoQueries {
   dropImpl(caller: Instance, ty: Ty): Instance | undefined;
   /** Drop glue for `ty`, or undefined when dropping it does nothing. */
   dropGlue(caller: Instance, ty: Ty): Instance | undefined;
+  /** The function an allocation `(fn: PATH)` points to. Throws MonoError when it cannot be resolved. */
+  allocFn(text: string): Instance;
+  /** The vtable an allocation `(vtable: impl Trait for Type)` stands for. Throws MonoError when unreadable. */
+  allocVtable(text: string): VTable;
   /** The crate's panic handler (a function taking `&PanicInfo` and returning `!`). */
   readonly panicHandler: Instance | undefined;
 }

@@ -83,9 +83,11 @@ function check(name: string): void {
   const expectedItems = lines.flatMap((l) => (l.startsWith('//~ MONO_ITEM ') ? [l.slice('//~ MONO_ITEM '.length).trim()] : [])).sort();
   const actualItems = monoItemLines(r);
   if (process.env.BLESS) {
+    // The new lines go where the old ones were, else after the leading comments.
+    const first = lines.findIndex((l) => l.startsWith('//~ MONO_ITEM '));
     const kept = lines.filter((l) => !l.startsWith('//~ MONO_ITEM '));
-    let at = 0;
-    while (at < kept.length && kept[at]!.startsWith('//')) at++;
+    let at = first >= 0 ? first : 0;
+    if (first < 0) while (at < kept.length && kept[at]!.startsWith('//')) at++;
     kept.splice(at, 0, ...actualItems.map((l) => `//~ MONO_ITEM ${l}`));
     writeFileSync(path, kept.join('\n'));
   } else expect(actualItems).toEqual(expectedItems);
@@ -153,5 +155,26 @@ describe('queries', () => {
     expect(r.queries.dropImpl(main.instance, named('m1::Guard'))?.key).toBe('<impl at statics.rs:30:1: 34:2>::drop');
     expect(r.queries.staticSymbol({ span: { lo: 0, hi: 0 }, segments: [{ kind: 'ident', name: 'TABLE' }] })).toMatch(/^_ZN11statics_dyn5TABLE17h[0-9a-f]{16}E$/);
     expect(r.queries.panicHandler?.key).toBe('panic');
+  });
+});
+
+describe('symbols', () => {
+  it('mangles in rustc legacy style, escaping impl paths, and keeps exported names', () => {
+    const name = 'traits.mir';
+    const r = runMono([{ name, text: readFileSync(join(DIR, name), 'utf8') }]);
+    const sym = (key: string) => {
+      const m = r.collected.items.get(key);
+      return m?.kind === 'fn' ? m.instance.symbol : undefined;
+    };
+    expect(sym('main')).toBe('main');
+    expect(sym('<impl at traits.rs:10:1: 14:2>::legs')).toMatch(/^_ZN6traits65_\$LT\$impl\$u20\$at\$u20\$traits\.rs\$u3a\$10\$u3a\$1\$u3a\$\$u20\$14\$u3a\$2\$GT\$4legs17h[0-9a-f]{16}E$/);
+    const dog = sym('count::<T=Dog>');
+    const cat = sym('count::<T=Cat>');
+    expect(dog).toMatch(/^_ZN6traits5count17h[0-9a-f]{16}E$/);
+    expect(cat).toMatch(/^_ZN6traits5count17h[0-9a-f]{16}E$/);
+    expect(dog).not.toBe(cat);
+    const again = runMono([{ name, text: readFileSync(join(DIR, name), 'utf8') }]);
+    const m = again.collected.items.get('count::<T=Dog>');
+    expect(m?.kind === 'fn' && m.instance.symbol).toBe(dog);
   });
 });

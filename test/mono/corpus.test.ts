@@ -9,7 +9,8 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { diagnosticHeadline, SourceFile } from '../../src/diagnostics.js';
 import type { Ty } from '../../src/mir/ast.js';
-import { BodyTypes } from '../../src/mir/body-types.js';
+import { BodyTypes, tyKey } from '../../src/mir/body-types.js';
+import { forEachTy } from '../../src/mono/crate-items.js';
 import { checkCrate } from '../../src/mir/check.js';
 import { describeMonoItem, monomorphize, type MonoResult } from '../../src/mono/index.js';
 import { LayoutCx } from '../../src/ssa/layout/layout-cx.js';
@@ -37,6 +38,10 @@ function checkQueriesAgree(r: MonoResult & { index: ReturnType<typeof checkCrate
     if (item.kind !== 'fn' || item.instance.def.kind !== 'item' || item.instance.def.shim) continue;
     const fn = item.instance.def.item.item;
     const bt = new BodyTypes(r.index, fn.body, item.instance.subst, fn.params.map((p) => p.ty));
+    for (const l of bt.localList()) {
+      const ty = bt.localTy(l);
+      expect(unresolved(ty), `${item.instance.key}: _${l}: ${tyKey(ty)}`).toBeUndefined();
+    }
     for (const b of fn.body.blocks) {
       const t = b.terminator;
       if (t.kind !== 'call') continue;
@@ -45,6 +50,20 @@ function checkQueriesAgree(r: MonoResult & { index: ReturnType<typeof checkCrate
       if (callee.kind === 'instance') expect(r.collected.items.get(callee.instance.key)?.kind === 'fn' && (r.collected.items.get(callee.instance.key) as { instance: unknown }).instance).toBe(callee.instance);
     }
   }
+}
+
+/** The corpus's generic parameter names. */
+const PARAMS = new Set(['T', 'A', 'B', 'C', 'F', 'G', 'N', 'Self']);
+
+/** A part of a type that instantiation should have replaced. */
+function unresolved(t: Ty): string | undefined {
+  let found: string | undefined;
+  forEachTy(t, (u) => {
+    if (u.kind === 'projection' || u.kind === 'impl') found ??= tyKey(u);
+    if (u.kind === 'named' && u.path.segments.length === 1 && u.path.segments[0]!.kind === 'ident' && PARAMS.has(u.path.segments[0]!.name)) found ??= tyKey(u);
+    if (u.kind === 'array' && u.len.kind === 'param') found ??= tyKey(u);
+  });
+  return found;
 }
 
 /** The same file with its items in reverse order (allocation numbers are kept). */

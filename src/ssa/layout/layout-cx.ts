@@ -5,10 +5,10 @@
 // every operand, place and call asks for them.
 
 import type { IntTy, Ty } from '../../mir/ast.js';
-import type { Adt, AdtTable, AdtVariant } from '../../mir/adt-table.js';
+import { type Adt, adtSubst as adtArgsSubst, type AdtTable, type AdtVariant } from '../../mir/adt-table.js';
 import { printConstArg, printPath, printTy } from '../../mir/printer.js';
-import { type Subst, substTy } from '../../mir/subst.js';
-import { identSegments, lastArgs } from '../../mir/ty.js';
+import { EMPTY_SUBST, type Subst, substTy } from '../../mir/subst.js';
+import { identSegments } from '../../mir/ty.js';
 import type { RegType } from '../traits/types.js';
 import { fallbackAdt, specialAdt } from './core-fallbacks.js';
 import { type AdtInput, layoutOfStructOrEnum, neverLayout } from './enum.js';
@@ -380,17 +380,9 @@ function discriminants(adt: Adt): bigint[] {
   });
 }
 
-/** Maps the ADT's generic parameters, in order, to the path's type and const arguments. */
+/** Maps the ADT's generic parameters, in order, to the path's arguments (defaults filled in). */
 function adtSubst(adt: Adt, ty: Extract<Ty, { kind: 'named' }>): Subst {
-  const args = (lastArgs(ty.path) ?? []).filter((a) => a.kind === 'type' || a.kind === 'const');
-  const types = new Map<string, Ty>();
-  const consts = new Map<string, bigint>();
-  adt.generics.forEach((g, i) => {
-    const a = args[i];
-    if (a?.kind === 'type') types.set(g, a.ty);
-    else if (a?.kind === 'const' && a.value.kind === 'value') consts.set(g, a.value.value);
-  });
-  return { types, consts };
+  return adtArgsSubst(adt, ty.path) ?? EMPTY_SUBST;
 }
 
 /**

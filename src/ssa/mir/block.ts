@@ -197,7 +197,9 @@ function codegenCall<B extends BackendTypes>(fx: FunctionCx<B>, t: Extract<Termi
       const f = fnRef(fx.ucx, callee.instance);
       // A constant argument whose type the body does not tell takes the parameter's type.
       const expected = callee.spreadTuple ? argTys : argTys.map((t, i) => (t.kind === 'infer' ? (f.abi.args[i]?.layout.ty ?? t) : t));
-      const args = adjustArgs(fx, t.args, expected, callee.spreadTuple ?? false, callee.selfAdjust ?? 'none', f.abi);
+      const passed = callee.dropSelf ? t.args.slice(1) : t.args;
+      const passedTys = callee.dropSelf ? expected.slice(1) : expected;
+      const args = adjustArgs(fx, passed, passedTys, callee.spreadTuple ?? false, callee.dropSelf ? 'none' : (callee.selfAdjust ?? 'none'), callee.selfDerefs ?? 1);
       finish(emitCall(fx, f.abi, f.fn, args, t.dest, destLayout));
       return;
     }
@@ -208,19 +210,28 @@ function codegenCall<B extends BackendTypes>(fx: FunctionCx<B>, t: Extract<Termi
       const slot = bx.ptrAdd(vtable, bx.constInt(I64, BigInt(8 * (VTABLE_METHODS_OFFSET + callee.slot))));
       const fnPtr = bx.load({ kind: 'ptr' }, slot, 8);
       const thin: Ty = { kind: 'ptr', mutable: false, pointee: { kind: 'int', name: 'u8' } };
-      const rest = adjustArgs(fx, t.args.slice(1), argTys.slice(1), callee.spreadTuple ?? false, 'none', undefined);
+      const rest = adjustArgs(fx, t.args.slice(1), argTys.slice(1), callee.spreadTuple ?? false, 'none', 0);
       const selfOp: OperandRef<B> = { layout: fx.ucx.layouts.layoutOf(thin), val: { kind: 'immediate', v: data } };
       const abi = fnAbiOf(fx.ucx.layouts, 'rust', [thin, ...rest.map((r) => r.layout.ty)], destTy);
       finish(emitCall(fx, abi, fnPtr, [selfOp, ...rest], t.dest, destLayout));
       return;
     }
     case 'fnPtr': {
-      const fnOp = codegenOperand(fx, t.func);
+      let fnOp: OperandRef<B>;
+      let args: OperandRef<B>[];
+      if (callee.fromSelf) {
+        // `<fn(A) -> R as Fn<(A,)>>::call(f, (a,))`: the pointer is the receiver.
+        fnOp = codegenOperand(fx, t.args[0]!, argTys[0]);
+        for (let k = 0; k < callee.fromSelf.derefs; k++) fnOp = loadOperand(bx, derefOperand(fx, fnOp));
+        args = adjustArgs(fx, t.args.slice(1), argTys.slice(1), callee.spreadTuple ?? false, 'none', 0);
+      } else {
+        fnOp = codegenOperand(fx, t.func);
+        args = t.args.map((a, i) => codegenOperand(fx, a, argTys[i]));
+      }
       const fty = fnOp.layout.ty;
       if (fty.kind !== 'fnPtr') throw new CodegenError('calling a value that is not a function pointer', t.span);
       const conv = fty.sig.abi === 'C' || fty.sig.abi === '"C"' ? 'c' : 'rust';
       const abi = fnAbiOf(fx.ucx.layouts, conv, fty.sig.params, fty.sig.ret, fty.sig.variadic);
-      const args = t.args.map((a, i) => codegenOperand(fx, a, argTys[i]));
       finish(emitCall(fx, abi, immediateOf(bx, fnOp), args, t.dest, destLayout));
       return;
     }
@@ -228,11 +239,10 @@ function codegenCall<B extends BackendTypes>(fx: FunctionCx<B>, t: Extract<Termi
 }
 
 /** Spreads a Fn-trait argument tuple and adjusts the closure receiver. */
-function adjustArgs<B extends BackendTypes>(fx: FunctionCx<B>, args: Operand[], argTys: Ty[], spreadTuple: boolean, selfAdjust: 'none' | 'deref' | 'ref', abi: FnAbi | undefined): OperandRef<B>[] {
+function adjustArgs<B extends BackendTypes>(fx: FunctionCx<B>, args: Operand[], argTys: Ty[], spreadTuple: boolean, selfAdjust: 'none' | 'deref' | 'ref', derefs: number): OperandRef<B>[] {
   const ops = args.map((a, i) => codegenOperand(fx, a, argTys[i]));
   if (ops.length > 0 && selfAdjust === 'deref') {
-    const place = derefOperand(fx, ops[0]!);
-    ops[0] = loadOperand(fx.bx, place);
+    for (let k = 0; k < derefs; k++) ops[0] = loadOperand(fx.bx, derefOperand(fx, ops[0]!));
   } else if (ops.length > 0 && selfAdjust === 'ref') {
     const place = spill(fx.bx, ops[0]!);
     const ty: Ty = { kind: 'ref', mutable: false, pointee: ops[0]!.layout.ty };
@@ -244,7 +254,6 @@ function adjustArgs<B extends BackendTypes>(fx: FunctionCx<B>, args: Operand[], 
     if (ty.kind !== 'tuple') throw new CodegenError('the arguments of a Fn-trait call must be a tuple');
     ty.elems.forEach((e, i) => ops.push(extractField(fx, tuple, i, fx.ucx.layouts.layoutOf(e))));
   }
-  void abi;
   return ops;
 }
 

@@ -16,6 +16,7 @@ import { scalarRegType } from '../layout/layout-cx.js';
 import type { BackendTypes, DataReloc } from '../traits/index.js';
 import { I64 } from '../traits/index.js';
 import { fnRef } from './declare.js';
+import { vtableGlobal } from './vtable.js';
 import { CodegenError, type FunctionCx, type UnitCx } from './function-cx.js';
 import { pairBOffset, type OperandRef, zstOperand } from './operand.js';
 import { fieldOffset } from './place.js';
@@ -61,6 +62,10 @@ export function codegenConst<B extends BackendTypes>(fx: FunctionCx<B>, c: Const
     }
   }
   if (c.kind === 'path') {
+    // A const generic parameter (`const N`) has its value in the substitution.
+    const seg = c.path.segments.length === 1 ? c.path.segments[0] : undefined;
+    const param = seg?.kind === 'ident' && !seg.args ? fx.types.subst.consts.get(seg.name) : undefined;
+    if (param !== undefined && layout.repr.kind === 'scalar') return { layout, val: { kind: 'immediate', v: intImmediate(fx, layout.repr.scalar, param) } };
     const builtin = builtinConst(fx, c.path);
     if (builtin !== undefined) return { layout, val: { kind: 'immediate', v: fx.bx.constInt({ kind: 'int', bits: layout.size === 1 ? 8 : 64 }, builtin) } };
     const inst = fx.ucx.mono.constInstance(fx.instance, c.path);
@@ -165,8 +170,12 @@ export function resolveTarget<B extends BackendTypes>(ucx: UnitCx<B>, t: RelocTa
       return { kind: 'data', global: ucx.cx.declareData(t.symbol, 'external') };
     case 'bytes':
       return { kind: 'data', global: dataGlobal(ucx, t, [], t.align) };
-    case 'alloc':
+    case 'alloc': {
+      const a = findAlloc(ucx, t.file, t.id);
+      if (a.alloc.kind === 'fn') return { kind: 'fn', fn: fnRef(ucx, ucx.mono.allocFn(a.alloc.text)).fn };
+      if (a.alloc.kind === 'vtable') return { kind: 'data', global: vtableGlobal(ucx, ucx.mono.allocVtable(a.alloc.text)) };
       return { kind: 'data', global: allocGlobal(ucx, t.file, t.id) };
+    }
   }
 }
 
@@ -198,6 +207,8 @@ function targetKey<B extends BackendTypes>(ucx: UnitCx<B>, t: RelocTarget): stri
       const a = findAlloc(ucx, t.file, t.id);
       if (a.alloc.kind === 'memory' && a.alloc.static) return `static:${ucx.mono.staticSymbol(staticPath(a.alloc.static))}`;
       if (a.alloc.kind === 'static') return `static:${ucx.mono.staticSymbol(staticPath(a.alloc.name))}`;
+      if (a.alloc.kind === 'fn') return `fn:${ucx.mono.allocFn(a.alloc.text).symbol}`;
+      if (a.alloc.kind === 'vtable') return `vtable:${ucx.mono.allocVtable(a.alloc.text).symbol}`;
       if (a.alloc.kind !== 'memory') return `alloc:${a.alloc.kind}`;
       const h = createHash('sha256').update(a.alloc.bytes);
       for (const r of a.alloc.relocs) h.update(`|${r.offset}+${r.addend}->${targetKey(ucx, { kind: 'alloc', file: t.file, id: r.alloc })}`);

@@ -20,7 +20,10 @@ export function instanceSignature(inst: Instance): { params: Ty[]; ret: Ty; conv
   switch (def.kind) {
     case 'item': {
       const item = def.item.item;
-      return { params: instParamTys(item.params.map((p) => p.ty), inst.subst), ret: instTy(item.ret, inst.subst), conv: inst.exported ? 'c' : 'rust' };
+      const params = instParamTys(item.params.map((p) => p.ty), inst.subst);
+      // A closure's function-pointer form takes no receiver (the closure is zero-sized).
+      if (def.shim === 'closureFnPointer') params.shift();
+      return { params, ret: instTy(item.ret, inst.subst), conv: inst.exported ? 'c' : 'rust' };
     }
     case 'constBody':
       return { params: [], ret: instTy(def.item.item.ty, inst.subst), conv: 'rust' };

@@ -43,9 +43,18 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
   if (f.abi.ret.mode.kind === 'indirect') fx.locals.set(0 as Local, { kind: 'place', place: { ptr: bx.param(param++), layout: retLayout } });
   else fx.locals.set(0 as Local, ssa.has(0 as Local) ? { kind: 'operand' } : { kind: 'place', place: slot(retLayout) });
 
+  // The function-pointer form of a closure has no receiver: `_1` is a dangling but
+  // well-aligned stand-in (the closure captures nothing, so it is never read).
+  const receiverless = instance.def.kind === 'item' && instance.def.shim === 'closureFnPointer';
+  if (receiverless) {
+    const layout = layoutOf(1 as Local);
+    const stand = bx.alloca(8, 8);
+    const op = layout.repr.kind === 'scalar' ? fromImmediates<B>(layout, [stand]) : { layout, val: { kind: 'zst' as const } };
+    fx.locals.set(1 as Local, ssa.has(1 as Local) ? { kind: 'operand', op } : { kind: 'place', place: { ptr: stand, layout } });
+  }
   // Parameters, as the ABI delivers them.
   for (let i = 0; i < argCount; i++) {
-    const local = (i + 1) as Local;
+    const local = (i + 1 + (receiverless ? 1 : 0)) as Local;
     const arg = f.abi.args[i]!;
     const layout = arg.layout;
     let ref: LocalRef<B>;

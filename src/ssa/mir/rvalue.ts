@@ -446,7 +446,7 @@ function coercion<B extends BackendTypes>(fx: FunctionCx<B>, rv: Extract<Rvalue,
     return imm(dest, bx.fnAddress(fnRef(fx.ucx, inst).fn));
   }
   if (c.startsWith('ClosureFnPointer')) {
-    const inst = fx.ucx.mono.closureInstance(fx.instance, src.layout.ty);
+    const inst = fx.ucx.mono.closureFnPointer(fx.instance, src.layout.ty);
     return imm(dest, bx.fnAddress(fnRef(fx.ucx, inst).fn));
   }
   if (c.startsWith('Unsize')) {
