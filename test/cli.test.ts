@@ -2,6 +2,8 @@
 // checking exit codes and what goes to stdout and stderr.
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, FIXTURES, REPO_ROOT } from './support/paths.js';
@@ -56,5 +58,70 @@ describe('codegend CLI', () => {
     const r = run('--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/codegend check/);
+  });
+
+  it('build --json produces a working executable and describes the units', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codegend-cli-'));
+    try {
+      const exe = join(dir, 'fib');
+      const r = run('build', join(CORPUS_DIR, 't1_fib_rec.mir'), '-o', exe, '--json', '--cgus', '2');
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const report = JSON.parse(r.stdout) as { ok: boolean; output: string; cgus: { name: string; reuse: string; items: number }[] };
+      expect(report.ok).toBe(true);
+      expect(report.output).toBe(exe);
+      expect(report.cgus.length).toBeGreaterThanOrEqual(1);
+      expect(report.cgus.length).toBeLessThanOrEqual(2);
+      for (const u of report.cgus) expect(u).toMatchObject({ name: expect.stringMatching(/^t1_fib_rec\./), reuse: 'No' });
+      const program = spawnSync(exe, [], { encoding: 'latin1' });
+      expect(program.stdout).toBe(readFileSync(join(CORPUS_DIR, 't1_fib_rec.stdout'), 'latin1'));
+      expect(program.status).toBe(59);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('build --emit staticlib and obj write an archive and a relocatable object', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codegend-cli-'));
+    try {
+      const lib = join(dir, 'libx.a');
+      expect(run('build', join(CORPUS_DIR, 't1_loops.mir'), '-o', lib, '--emit', 'staticlib').status).toBe(0);
+      expect(readFileSync(lib).subarray(0, 8).toString('latin1')).toBe('!<arch>\n');
+      const obj = join(dir, 'x.o');
+      expect(run('build', join(CORPUS_DIR, 't1_loops.mir'), '-o', obj, '--emit', 'obj').status).toBe(0);
+      const head = readFileSync(obj);
+      expect(head.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
+      expect(head.readUInt16LE(16)).toBe(1); // ET_REL
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('run passes the program its exit status', () => {
+    const r = run('run', join(FIXTURES, 'run-pass/loops-and-calls.mir'));
+    expect(r.stdout).toBe(readFileSync(join(FIXTURES, 'run-pass/loops-and-calls.stdout'), 'utf8'));
+    expect(r.status).toBe(101);
+  });
+
+  it('emit prints the LLVM IR of one function', () => {
+    const r = run('emit', join(CORPUS_DIR, 't1_fib_rec.mir'), '--fn', 'gcd', '--form', 'llvm-ir');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^define .*@_ZN10t1_fib_rec3gcd17h[0-9a-f]{16}E\(i64 %0, i64 %1\)/);
+    expect(r.stdout).toMatch(/\n}\n?$/);
+    const missing = run('emit', join(CORPUS_DIR, 't1_fib_rec.mir'), '--fn', 'no_such_fn');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('no function `no_such_fn`');
+  });
+
+  it('build reports MIR it cannot lower at its location, without a stack trace', () => {
+    const r = run('build', join(FIXTURES, 'cli/unsupported-tail-call.mir'), '-o', join(tmpdir(), 'never-written'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/unsupported-tail-call\.mir:\d+:\d+: error: tail calls \(`become`\) are not supported yet/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('build usage errors exit 2', () => {
+    expect(run('build', join(CORPUS_DIR, 't1_loops.mir')).status).toBe(2);
+    expect(run('build', join(CORPUS_DIR, 't1_loops.mir'), '-o', 'x', '--opt', '7').stderr).toContain('--opt needs an integer from 0 to 3');
   });
 });
