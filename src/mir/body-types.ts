@@ -80,31 +80,9 @@ export class BodyTypes {
   }
 
   constTy(c: Const): Ty | undefined {
+    const literal = literalConstTy(c, (e) => this.constTy(e));
+    if (literal !== null) return literal;
     switch (c.kind) {
-      case 'int':
-        return c.ty && { kind: 'int', name: c.ty };
-      case 'float':
-        return { kind: 'float', name: c.ty };
-      case 'bool':
-        return BOOL;
-      case 'char':
-        return { kind: 'char' };
-      case 'unit':
-        return UNIT;
-      case 'str':
-        return { kind: 'ref', mutable: false, pointee: { kind: 'str' } };
-      case 'byteStr': {
-        const arr: Ty = { kind: 'array', elem: { kind: 'int', name: 'u8' }, len: { kind: 'value', value: BigInt(c.bytes.length) } };
-        return c.byValue ? arr : { kind: 'ref', mutable: false, pointee: arr };
-      }
-      case 'tuple': {
-        const elems = c.elems.map((e) => this.constTy(e));
-        return elems.every((e) => e) ? { kind: 'tuple', elems: elems as Ty[] } : undefined;
-      }
-      case 'array': {
-        const elem = c.elems.length > 0 ? this.constTy(c.elems[0]!) : undefined;
-        return elem && { kind: 'array', elem, len: { kind: 'value', value: BigInt(c.elems.length) } };
-      }
       case 'alloc':
       case 'indirect':
       case 'transmute':
@@ -379,4 +357,39 @@ export function substKey(s: Subst): string {
   for (const [k, v] of s.types) if (!k.startsWith('<') && !k.startsWith('impl ')) parts.push(`${k}=${tyKey(v)}`);
   for (const [k, v] of s.consts) parts.push(`${k}=${v}`);
   return parts.sort().join(', ');
+}
+
+/**
+ * The type of a literal constant (numbers, strings, tuples and arrays of literals), or
+ * null when the constant is not a literal; `elemTy` types the elements of aggregates.
+ */
+export function literalConstTy(c: Const, elemTy: (e: Const) => Ty | undefined): Ty | undefined | null {
+  switch (c.kind) {
+    case 'int':
+      return c.ty && { kind: 'int', name: c.ty };
+    case 'float':
+      return { kind: 'float', name: c.ty };
+    case 'bool':
+      return BOOL;
+    case 'char':
+      return { kind: 'char' };
+    case 'unit':
+      return UNIT;
+    case 'str':
+      return { kind: 'ref', mutable: false, pointee: { kind: 'str' } };
+    case 'byteStr': {
+      const arr: Ty = { kind: 'array', elem: { kind: 'int', name: 'u8' }, len: { kind: 'value', value: BigInt(c.bytes.length) } };
+      return c.byValue ? arr : { kind: 'ref', mutable: false, pointee: arr };
+    }
+    case 'tuple': {
+      const elems = c.elems.map(elemTy);
+      return elems.every((e) => e) ? { kind: 'tuple', elems: elems as Ty[] } : undefined;
+    }
+    case 'array': {
+      const elem = c.elems.length > 0 ? elemTy(c.elems[0]!) : undefined;
+      return elem && { kind: 'array', elem, len: { kind: 'value', value: BigInt(c.elems.length) } };
+    }
+    default:
+      return null;
+  }
 }

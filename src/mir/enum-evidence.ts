@@ -36,6 +36,7 @@
 // without evidence take the smallest unused non-negative values, in the order they
 // were first seen (see `orderVariants`).
 
+import { rvalueOperands } from './visit.js';
 import type { BasicBlock, BlockId, Body, IntTy, Local, Operand, Path, Place, ProjectionElem, Rvalue, Statement, Terminator, Ty } from './ast.js';
 import type { DiagnosticSink, SourceFile, Span } from '../diagnostics.js';
 import { type Adt, type AdtTable, type AdtVariant, variantOf } from './adt-table.js';
@@ -190,25 +191,13 @@ function operandPlaces(ops: Operand[]): Place[] {
 
 function rvaluePlaces(r: Rvalue): Place[] {
   switch (r.kind) {
-    case 'use':
-    case 'repeat':
-    case 'cast':
-    case 'unary':
-    case 'shallowInitBox':
-    case 'wrapUnsafeBinder':
-      return operandPlaces([r.operand]);
-    case 'binary':
-      return operandPlaces([r.lhs, r.rhs]);
-    case 'aggregate':
-      return operandPlaces(r.operands);
     case 'ref':
     case 'rawPtr':
     case 'discriminant':
     case 'copyForDeref':
       return [r.place];
-    case 'threadLocalRef':
-    case 'nullary':
-      return [];
+    default:
+      return operandPlaces(rvalueOperands(r));
   }
 }
 

@@ -3,6 +3,7 @@
 // On the way it feeds ADT evidence into the crate's AdtTable and call sites into the
 // external-signature inference (see externs.ts).
 
+import { literalConstTy } from './body-types.js';
 import type {
   BasicBlock, BinOp, BlockId, Body, Const, FnSig, Local, LocalDecl, Operand, Path, Place, Rvalue, Scope, Statement,
   Terminator, Ty, UnwindAction,
@@ -14,7 +15,7 @@ import { discriminantFacts } from './enum-evidence.js';
 import type { ExternInference } from './externs.js';
 import { intLimits } from './parse/operand.js';
 import type { CrateIndex } from './resolve.js';
-import { BOOL, compatible, identSegments, lastArgs, NEVER, pathKey, showTy, UNIT, USIZE } from './ty.js';
+import { BOOL, compatible, identSegments, lastArgs, NEVER, pathKey, showTy, USIZE } from './ty.js';
 
 export interface BodyOwner {
   /** Parameter types, `_1` first (empty for statics and consts). */
@@ -363,36 +364,13 @@ export class BodyChecker {
   }
 
   private constTy(c: Const, at: Span): Ty | undefined {
+    if (c.kind === 'int' && c.ty) {
+      const [min, max] = intLimits(c.ty);
+      if (c.value < min || c.value > max) this.error(at, `literal out of range for \`${c.ty}\`: ${c.value}`);
+    }
+    const literal = literalConstTy(c, (e) => this.constTy(e, at));
+    if (literal !== null) return literal;
     switch (c.kind) {
-      case 'int':
-        if (!c.ty) return undefined;
-        {
-          const [min, max] = intLimits(c.ty);
-          if (c.value < min || c.value > max) this.error(at, `literal out of range for \`${c.ty}\`: ${c.value}`);
-        }
-        return { kind: 'int', name: c.ty };
-      case 'float':
-        return { kind: 'float', name: c.ty };
-      case 'bool':
-        return BOOL;
-      case 'char':
-        return { kind: 'char' };
-      case 'unit':
-        return UNIT;
-      case 'str':
-        return { kind: 'ref', mutable: false, pointee: { kind: 'str' } };
-      case 'byteStr': {
-        const arr: Ty = { kind: 'array', elem: { kind: 'int', name: 'u8' }, len: { kind: 'value', value: BigInt(c.bytes.length) } };
-        return c.byValue ? arr : { kind: 'ref', mutable: false, pointee: arr };
-      }
-      case 'tuple': {
-        const elems = c.elems.map((e) => this.constTy(e, at));
-        return elems.every((e) => e) ? { kind: 'tuple', elems: elems as Ty[] } : undefined;
-      }
-      case 'array': {
-        const elem = c.elems.length > 0 ? this.constTy(c.elems[0]!, at) : undefined;
-        return elem ? { kind: 'array', elem, len: { kind: 'value', value: BigInt(c.elems.length) } } : undefined;
-      }
       case 'alloc':
         this.checkAlloc(c.alloc, at);
         return c.ty;

@@ -15,7 +15,8 @@
 // traits have the fixed slots call, call_mut, call_once. Vtables and virtual calls both
 // read this table, so they agree.
 
-import type { Const, ConstItem, FnItem, Operand, Rvalue, Ty } from '../mir/ast.js';
+import { forEachFnTy, rvalueOperands } from '../mir/visit.js';
+import type { Const, ConstItem, FnItem, Operand, Ty } from '../mir/ast.js';
 import type { CheckedCrate } from '../mir/check.js';
 import type { Located } from '../mir/resolve.js';
 import { paramName } from '../mir/subst.js';
@@ -169,13 +170,7 @@ export class CrateItems {
             if (u.kind === 'array' && u.len.kind === 'param') note(u.len.name);
             if (u.kind === 'named') for (const s of u.path.segments) if (s.kind === 'ident') for (const a of s.args ?? []) if (a.kind === 'const' && a.value.kind === 'param') note(a.value.name);
           });
-        fn.params.forEach((p) => visit(p.ty));
-        visit(fn.ret);
-        const scope = (sc: FnItem['body']['root']): void => {
-          sc.locals.forEach((l) => visit(l.ty));
-          sc.children.forEach(scope);
-        };
-        scope(fn.body.root);
+        forEachFnTy(fn, visit);
         order = seen;
       }
       this.paramOrders.set(fn, order);
@@ -192,13 +187,7 @@ export class CrateItems {
         forEachTy(t, (u) => {
           if (u.kind === 'projection') has = true;
         });
-      fn.params.forEach((p) => visit(p.ty));
-      visit(fn.ret);
-      const scope = (sc: FnItem['body']['root']): void => {
-        sc.locals.forEach((l) => visit(l.ty));
-        sc.children.forEach(scope);
-      };
-      scope(fn.body.root);
+      forEachFnTy(fn, visit);
       this.projections.set(fn, has);
     }
     return has;
@@ -362,20 +351,3 @@ export function forEachTy(t: Ty, f: (t: Ty) => void): void {
   }
 }
 
-function rvalueOperands(rv: Rvalue): Operand[] {
-  switch (rv.kind) {
-    case 'use':
-    case 'repeat':
-    case 'cast':
-    case 'unary':
-    case 'shallowInitBox':
-    case 'wrapUnsafeBinder':
-      return [rv.operand];
-    case 'binary':
-      return [rv.lhs, rv.rhs];
-    case 'aggregate':
-      return rv.operands;
-    default:
-      return [];
-  }
-}

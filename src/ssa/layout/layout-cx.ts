@@ -6,7 +6,8 @@
 
 import type { IntTy, Ty } from '../../mir/ast.js';
 import { type Adt, adtSubst as adtArgsSubst, type AdtTable, type AdtVariant } from '../../mir/adt-table.js';
-import { printConstArg, printPath, printTy } from '../../mir/printer.js';
+import { printConstArg, printTy } from '../../mir/printer.js';
+import { tyKey } from '../../mir/body-types.js';
 import { EMPTY_SUBST, type Subst, substTy } from '../../mir/subst.js';
 import { identSegments } from '../../mir/ty.js';
 import type { RegType } from '../traits/types.js';
@@ -383,60 +384,6 @@ function discriminants(adt: Adt): bigint[] {
 /** Maps the ADT's generic parameters, in order, to the path's arguments (defaults filled in). */
 function adtSubst(adt: Adt, ty: Extract<Ty, { kind: 'named' }>): Subst {
   return adtArgsSubst(adt, ty.path) ?? EMPTY_SUBST;
-}
-
-/**
- * A canonical key for the cache: the type printed without regions, closures with their
- * substitution. Distinct spellings of one type (`Option<u8>`, `core::option::Option<u8>`)
- * may get distinct entries, which costs a little memory and nothing else.
- */
-export function tyKey(t: Ty): string {
-  switch (t.kind) {
-    case 'tuple':
-      return `(${t.elems.map(tyKey).join(',')})`;
-    case 'array':
-      return `[${tyKey(t.elem)};${printConstArg(t.len)}]`;
-    case 'slice':
-      return `[${tyKey(t.elem)}]`;
-    case 'ref':
-      return `&${t.mutable ? 'mut ' : ''}${tyKey(t.pointee)}`;
-    case 'ptr':
-      return `*${t.mutable ? 'mut' : 'const'} ${tyKey(t.pointee)}`;
-    case 'named': {
-      const parts: string[] = [];
-      for (const s of t.path.segments) {
-        if (s.kind !== 'ident') return printPath(t.path, 'type');
-        if (!s.args) {
-          parts.push(s.name);
-          continue;
-        }
-        const args = s.args.flatMap((a) => {
-          switch (a.kind) {
-            case 'type':
-              return [tyKey(a.ty)];
-            case 'const':
-              return [printConstArg(a.value)];
-            case 'binding':
-              return [`${a.name}=${tyKey(a.ty)}`];
-            case 'lifetime':
-              return [];
-          }
-        });
-        parts.push(`${s.name}<${args.join(',')}>`);
-      }
-      return parts.join('::');
-    }
-    case 'closure':
-      return `{${t.text}}${t.subst ? substKey(t.subst) : ''}`;
-    default:
-      return printTy(t);
-  }
-}
-
-function substKey(s: Subst): string {
-  const types = [...s.types].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${tyKey(v)}`);
-  const consts = [...s.consts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`);
-  return `[${[...types, ...consts].join(',')}]`;
 }
 
 export function scalarRegType(s: Scalar): RegType {
