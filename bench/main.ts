@@ -4,10 +4,12 @@
 // front-end in-process on that text: splitItems, parseMirFile and checkCrate, next to two
 // peers (sha256 of the same text, and the rustc run that printed it). Then it measures what
 // a one-function edit changes at the level of item chunks, which is what incremental
-// re-parsing relies on. A benchmark, not a test: it exits non-zero only when something
-// fails to run, or when the front-end reports diagnostics on rustc's own output.
+// re-parsing relies on. Last, the full build with the LLVM backend next to llc alone and
+// rustc (codegen.ts). A benchmark, not a test: it exits non-zero only when something
+// fails to run, when the front-end reports diagnostics on rustc's own output, or when
+// the executable codegend builds prints another checksum than rustc's.
 //
-//   npm run bench -- [--reps N] [--json FILE] [--fresh]
+//   npm run bench -- [--reps N] [--build-reps N] [--skip-build] [--json FILE] [--fresh]
 
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ import { checkCrate } from '../src/mir/check.js';
 import type { Item } from '../src/mir/ast.js';
 import { parseChunk, parseMirFile } from '../src/mir/parse/items.js';
 import { type ItemChunk, splitItems } from '../src/mir/split.js';
+import { measureBuild } from './codegen.js';
 import { type BenchPaths, type CrateSpec, prepareCrate, rustcVersion } from './crate.js';
 import { printReport, type Results, type Throughput } from './report.js';
 import { type MeasureOptions, mbPerSec, measure, type Timing } from './timing.js';
@@ -26,6 +29,8 @@ import { type MeasureOptions, mbPerSec, measure, type Timing } from './timing.js
 const CRATE: CrateSpec = { fns: 2000, modules: 40, seed: 1 };
 const EDITED_FN = 1000;
 const TARGET_MBPS = 25;
+/** Repetitions of the full-build section (each one builds the crate three times). */
+const DEFAULT_BUILD_REPS = 3;
 const SHOWN_DIAGNOSTICS = 5;
 /** Parsing the whole file builds a large AST: collect the previous one before each repetition. */
 const WHOLE_FILE: MeasureOptions = { collectBetween: true };
@@ -35,16 +40,33 @@ interface Options {
   json: string | undefined;
   /** Regenerate the crates and rerun rustc even when cached (so rustc gets timed). */
   fresh: boolean;
+  buildReps: number;
+  skipBuild: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
-    options: { reps: { type: 'string' }, json: { type: 'string' }, fresh: { type: 'boolean' } },
+    options: {
+      reps: { type: 'string' },
+      json: { type: 'string' },
+      fresh: { type: 'boolean' },
+      'build-reps': { type: 'string' },
+      'skip-build': { type: 'boolean' },
+    },
   });
-  const reps = Number(values.reps ?? 5);
-  if (!Number.isInteger(reps) || reps < 1) throw new Error(`--reps must be a positive integer, got ${values.reps}`);
-  return { reps, json: values.json, fresh: values.fresh ?? false };
+  const positive = (flag: string, text: string | undefined, fallback: number): number => {
+    const n = Number(text ?? fallback);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${text}`);
+    return n;
+  };
+  return {
+    reps: positive('--reps', values.reps, 5),
+    json: values.json,
+    fresh: values.fresh ?? false,
+    buildReps: positive('--build-reps', values['build-reps'], DEFAULT_BUILD_REPS),
+    skipBuild: values['skip-build'] ?? false,
+  };
 }
 
 /** The repository root: this file runs as `<repo>/dist/bench.mjs` (or `<repo>/bench/main.ts`). */
@@ -52,7 +74,7 @@ function repoRoot(): string {
   return fileURLToPath(new URL('..', import.meta.url));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const repo = repoRoot();
   const paths: BenchPaths = { shared: join(repo, '..', 'shared'), cache: join(repo, 'bench', '.cache') };
@@ -66,6 +88,9 @@ function main(): void {
   const front = measureFrontEnd(name, text, bytes, opts.reps);
   const editedText = readFileSync(edited.mirPath, 'utf8');
   const edit = measureEdit(text, relative(repo, edited.mirPath), editedText, opts.reps);
+  // The front-end's own high-water mark, before the in-process builds raise it.
+  const frontEndRssMB = process.resourceUsage().maxRSS / 1024;
+  const build = opts.skipBuild ? null : await measureBuild(base.dir, name, opts.buildReps, (line) => console.error(line));
 
   const results: Results = {
     node: process.version,
@@ -76,7 +101,8 @@ function main(): void {
     rustcEmitMir: { ms: base.rustcMs, MBps: base.rustcMs === null ? null : mbPerSec(bytes, base.rustcMs) },
     target: { name: `parse+check >= ${TARGET_MBPS} MB/s`, MBps: TARGET_MBPS, met: front.check.MBps >= TARGET_MBPS },
     edit: { mutate: EDITED_FN, ...edit },
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB: frontEndRssMB,
+    build,
   };
   printReport(results);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(results, null, 2) + '\n');
@@ -171,9 +197,7 @@ function chunkHead(text: string, chunk: ItemChunk): string {
   return line.length > 100 ? `${line.slice(0, 97)}...` : line;
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e: unknown) => {
   console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
-}
+});

@@ -1,6 +1,7 @@
 // The benchmark's results: one JSON-serialisable object (written by `--json FILE`)
 // and the compact table printed from it.
 
+import type { BuildBench } from './codegen.js';
 import type { Timing } from './timing.js';
 
 /** A timing with its throughput (MB = 1e6 bytes of UTF-8 input). */
@@ -32,7 +33,10 @@ export interface Results {
     splitHashBoth: Timing;
     reparseChanged: Timing & { items: number; diagnostics: number };
   };
+  /** Peak RSS after the front-end and edit measurements (before the full build). */
   peakRssMB: number;
+  /** The full build with the LLVM backend and its peers; null with `--skip-build`. */
+  build: BuildBench | null;
 }
 
 export function printReport(r: Results): void {
@@ -47,7 +51,30 @@ export function printReport(r: Results): void {
   console.log(`ratios: parse+check = ${ratio(check, r.sha256.medianMs)} sha256; rustc --emit=mir = ${rustcRatio}`);
   console.log(`target: ${r.target.name}: ${r.target.met ? 'met' : 'NOT met'} (${r.check.MBps.toFixed(1)} MB/s)\n`);
   printEdit(r.edit);
-  console.log(`\npeak RSS: ${r.peakRssMB.toFixed(0)} MB`);
+  console.log(`\npeak RSS: ${r.peakRssMB.toFixed(0)} MB (front-end and edit)`);
+  console.log('');
+  if (r.build) printBuild(r.build);
+  else console.log('full build (LLVM backend): skipped (--skip-build)');
+}
+
+function printBuild(b: BuildBench): void {
+  const mb = (b.irBytes / 1e6).toFixed(1);
+  console.log(`full build (LLVM backend): median of ${b.reps} interleaved rounds after 1 warm-up round`);
+  console.log(`  codegend --opt ${b.opt} --cgus ${b.cgus}: ${b.units} IR modules (${b.codegenUnits} units + runtime), ${mb} MB of LLVM IR in total`);
+  console.log(`  LLVM ${b.llvm.version}: ${b.llvm.llc} ${b.llvm.flags.join(' ')}; ${b.parallelism} processes at a time\n`);
+  const row = (name: string, t: Timing, vsLlc: string, vsRustc: string): string[] => [name, ms(t.medianMs), `${ms(t.minMs)}-${ms(t.maxMs)}`, vsLlc, vsRustc];
+  const c = b.codegend;
+  console.log(formatTable([
+    ['measurement', 'median ms', 'min-max ms', 'x llc-alone', 'x rustc'],
+    row('codegend build (MIR text -> exe)', c, ratio(c.medianMs, b.llcAlone.medianMs), ratio(c.medianMs, b.rustc.medianMs)),
+    row('llc -O0 alone on codegend\'s IR (floor)', b.llcAlone, '1.00x', ratio(b.llcAlone.medianMs, b.rustc.medianMs)),
+    row('rustc -O main.rs -> exe (peer)', b.rustc, ratio(b.rustc.medianMs, b.llcAlone.medianMs), '1.00x'),
+  ]));
+  console.log('');
+  console.log(`ratios: codegend / llc-alone = ${ratio(c.medianMs, b.llcAlone.medianMs)}; codegend / rustc = ${ratio(c.medianMs, b.rustc.medianMs)}`);
+  console.log(`  (codegend ${ms(c.medianMs)} ms, llc-alone ${ms(b.llcAlone.medianMs)} ms, rustc ${ms(b.rustc.medianMs)} ms; rustc runs with the corpus flags, -O, and optimizes; codegend and llc at -O0 do not)`);
+  console.log(`both executables print ${b.checksum}`);
+  console.log(`\npeak RSS: ${b.peakRssMB.toFixed(0)} MB (after the full build)`);
 }
 
 function frontEndTable(r: Results): string {

@@ -66,7 +66,8 @@ function unitCx<B extends BackendTypes>(cx: CodegenCx<B>, input: CrateInput): Un
   return { cx, layouts: input.layouts, mono: input.mono, index: input.crate.index, crateName: input.crateName, fns: new Map(), data: new Map(), panicSymbol: PANIC_SYMBOL, linkage: new Map() };
 }
 
-function runtimeModule<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, options: ModuleOptions): M {
+/** The runtime module of the crate (see runtime.ts), lowered into a fresh module. */
+export function runtimeModule<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, options: ModuleOptions): M {
   const cx = backend.newModule(`${input.crateName}.${RUNTIME_UNIT_SUFFIX}`, options);
   codegenRuntime(unitCx(cx, input), input.mono.panicHandler);
   return cx;
