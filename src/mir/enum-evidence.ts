@@ -40,7 +40,7 @@ import { rvalueOperands } from './visit.js';
 import type { BasicBlock, BlockId, Body, IntTy, Local, Operand, Path, Place, ProjectionElem, Rvalue, Statement, Terminator, Ty } from './ast.js';
 import type { DiagnosticSink, SourceFile, Span } from '../diagnostics.js';
 import { type Adt, type AdtTable, type AdtVariant, variantOf } from './adt-table.js';
-import { showTy } from './ty.js';
+import { pathKey, showTy } from './ty.js';
 
 /** What one switch (or comparison) tells: `place`'s enum has `variant` at `value`. */
 export interface DiscriminantFact {
@@ -428,6 +428,8 @@ export class EnumEvidence {
   private readonly valueSites = new Map<AdtVariant, Site>();
   private readonly tySites = new Map<Adt, { ty: IntTy; site: Site }>();
   private readonly mentions: Path[] = [];
+  /** Where each variant was first named, for the warning about guessed discriminants. */
+  private readonly mentionSites = new Map<string, Site>();
   /** Discriminant types, decided when checking ends: the enum may be known only later. */
   private readonly tys: { path: Path; ty: Ty; site: Site }[] = [];
 
@@ -438,9 +440,13 @@ export class EnumEvidence {
    * ends and `E` is an inferred enum, `V` is one of its variants. Names in capitals
    * (`Color::MAX`) are taken for associated constants, not variants.
    */
-  noteMention(path: Path): void {
+  noteMention(path: Path, file: SourceFile): void {
     const last = path.segments[path.segments.length - 1];
-    if (path.segments.length >= 2 && last?.kind === 'ident' && !/^[A-Z][A-Z0-9_]+$/.test(last.name)) this.mentions.push(path);
+    if (path.segments.length >= 2 && last?.kind === 'ident' && !/^[A-Z][A-Z0-9_]+$/.test(last.name)) {
+      this.mentions.push(path);
+      const key = pathKey(path);
+      if (!this.mentionSites.has(key)) this.mentionSites.set(key, { file, at: path.span });
+    }
   }
 
   /** `value` leads to `variantName` of `adt`: checked against a declared enum, learned for an inferred one. */
@@ -508,7 +514,25 @@ export class EnumEvidence {
       const adt = adts.lookup(t.path);
       if (adt) this.decideTy(adt, t.ty, t.site);
     }
-    for (const adt of adts.all()) if (adt.origin === 'inferred' && adt.kind === 'enum') orderVariants(adt);
+    for (const adt of adts.all()) {
+      if (adt.origin !== 'inferred' || adt.kind !== 'enum') continue;
+      orderVariants(adt);
+      this.warnGuesses(adt);
+    }
+  }
+
+  /**
+   * Two or more variants without evidence have an order the MIR does not show (they are
+   * only built as constants and matched by value): say so rather than guess silently.
+   */
+  private warnGuesses(adt: Adt): void {
+    const guessed = adt.variants.filter((v) => v.discriminantFrom === 'gap');
+    if (guessed.length < 2) return;
+    const name = adt.segments.join('::');
+    const site = guessed.map((v) => this.mentionSites.get(`${name}::${v.name}`) ?? [...this.mentionSites].find(([k]) => k.endsWith(`::${v.name}`))?.[1]).find((x) => x);
+    if (!site) return;
+    const list = guessed.map((v) => `\`${v.name}\``).join(', ');
+    this.sink.warning(site.file, site.at, `the discriminants of ${list} in \`${name}\` cannot be inferred from the MIR (they are only built as constants and matched by value); codegend assumes the order they first appear in; declare the enum to be sure`);
   }
 }
 

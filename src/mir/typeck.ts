@@ -411,7 +411,7 @@ export class BodyChecker {
   private noteVariantMentions(c: Const): void {
     if (c.kind === 'ctor' || (c.kind === 'path' && !this.index.fns.has(pathKey(c.path)))) {
       const key = pathKey(c.path);
-      if (!this.index.consts.has(key) && !this.index.statics.has(key)) this.evidence.enums.noteMention(c.path);
+      if (!this.index.consts.has(key) && !this.index.statics.has(key)) this.evidence.enums.noteMention(c.path, this.file);
     }
     if (c.kind === 'ctor') for (const f of c.fields) this.noteVariantMentions(f.value);
     if (c.kind === 'tuple' || c.kind === 'array') for (const e of c.elems) this.noteVariantMentions(e);

@@ -8,6 +8,11 @@ import { corpusMirFiles } from '../support/paths.js';
 
 const files = corpusMirFiles();
 
+/** Warnings the corpus is expected to give: enums whose variant order the MIR cannot show. */
+const EXPECTED_WARNINGS: Record<string, RegExp[]> = {
+  't3_state_machine.mir': [/discriminants of .* in `Tok` cannot be inferred/, /discriminants of .* in `EvalError` cannot be inferred/],
+};
+
 describe('corpus MIR checks clean', () => {
   it('has the corpus', () => {
     expect(files.length).toBeGreaterThanOrEqual(32);
@@ -15,7 +20,10 @@ describe('corpus MIR checks clean', () => {
   for (const path of files) {
     it(basename(path), () => {
       const { diagnostics } = checkCrate([new SourceFile(path, readFileSync(path, 'utf8'))]);
-      expect(diagnostics.map(renderDiagnostic).join('')).toBe('');
+      const expected = EXPECTED_WARNINGS[basename(path)] ?? [];
+      const unexpected = diagnostics.filter((d) => d.severity !== 'warning' || !expected.some((re) => re.test(d.message)));
+      expect(unexpected.map(renderDiagnostic).join('')).toBe('');
+      expect(diagnostics.length).toBe(expected.length);
     });
   }
 });
