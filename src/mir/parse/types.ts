@@ -155,8 +155,9 @@ function fnPtrTy(p: Cursor): Ty {
     p.expect(Tok.Gt);
   }
   const sig = parseFnSigAfterQualifiers(p);
-  if (p.at(Tok.LBrace)) {
-    // A function item type: `fn(i64) -> i64 {double}`.
+  // A function item type: `fn(i64) -> i64 {double}`; but in `fn f() -> fn(i64) -> i64 {`
+  // the brace opens the body, which starts with `debug`, `let`, `scope` or `bb0`.
+  if (p.at(Tok.LBrace) && !['let', 'debug', 'scope', 'bb0'].some((w) => p.peekIsIdent(w))) {
     p.bump();
     const item = parsePath(p, 'value');
     p.expect(Tok.RBrace);

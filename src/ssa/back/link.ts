@@ -29,7 +29,8 @@ export async function link(objects: ObjectFile[], output: string, options: LinkO
     await rm(output, { force: true });
     switch (options.kind) {
       case 'exe':
-        await runTool(LINKER, ['-o', output, ...paths, ...(options.linkArgs ?? []), '-lc']);
+        // libm: float `%` lowers to `fmod`/`fmodf`, which rustc's binaries get from compiler_builtins.
+        await runTool(LINKER, ['-o', output, ...paths, ...(options.linkArgs ?? []), '-lm', '-lc']);
         return;
       case 'staticlib':
         // `D`: deterministic archive (no timestamps, uids or modes).
