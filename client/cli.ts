@@ -10,6 +10,7 @@ import { build, type BuildResult } from '../src/build.js';
 import { type Diagnostic, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
 import { emitFunction } from '../src/emit.js';
 import { checkCrate } from '../src/mir/check.js';
+import { readRustCompanions } from './companions.js';
 import { BACKENDS } from '../src/backends/select.js';
 import { VERSION } from '../src/version.js';
 import { choiceFlag, intFlag, parseArgs, type ParsedArgs, UsageError } from './args.js';
@@ -68,7 +69,8 @@ function check(args: string[]): number {
   const flags = args.filter((a) => a.startsWith('-') && a !== '-');
   if (flags.length > 0) usage(`unknown option ${flags[0]} for check`);
   if (paths.length === 0) usage('check needs at least one .mir file');
-  const { diagnostics } = checkCrate(readSources(paths));
+  const sources = readSources(paths);
+  const { diagnostics } = checkCrate(sources, { rustSources: readRustCompanions(sources) });
   return printDiagnostics(diagnostics) > 0 ? 1 : 0;
 }
 
@@ -112,7 +114,8 @@ async function buildCommand(args: string[]): Promise<number> {
   if (p.files.length === 0) throw new UsageError('build needs at least one .mir file');
   const out = p.values.get('-o');
   if (!out) throw new UsageError('build needs -o OUT');
-  const r = await build(readSources(p.files), buildOptions(p, resolve(out)));
+  const sources = readSources(p.files);
+  const r = await build(sources, { ...buildOptions(p, resolve(out)), rustSources: readRustCompanions(sources) });
   if (p.switches.has('--json')) process.stdout.write(buildJson(r) + '\n');
   return printDiagnostics(r.diagnostics, r.toolErrors) > 0 || !r.ok ? 1 : 0;
 }
@@ -123,7 +126,8 @@ async function runCommand(args: string[]): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'codegend-run-'));
   try {
     const exe = join(dir, 'program');
-    const r = await build(readSources(p.files), buildOptions(p, exe));
+    const sources = readSources(p.files);
+    const r = await build(sources, { ...buildOptions(p, exe), rustSources: readRustCompanions(sources) });
     if (printDiagnostics(r.diagnostics, r.toolErrors) > 0 || !r.ok) return 1;
     const child = spawnSync(exe, p.rest, { stdio: 'inherit' });
     if (child.error) throw child.error;
@@ -143,7 +147,8 @@ async function emitCommand(args: string[]): Promise<number> {
   const name = p.values.get('--fn');
   if (!name) throw new UsageError('emit needs --fn NAME');
   const form = choiceFlag(p, '--form', ['llvm-ir'] as const, 'llvm-ir');
-  const r = await emitFunction(readSources(p.files), { ...buildOptions(p, ''), function: name, form });
+  const sources = readSources(p.files);
+  const r = await emitFunction(sources, { ...buildOptions(p, ''), function: name, form, rustSources: readRustCompanions(sources) });
   if (printDiagnostics(r.diagnostics) > 0 || r.text === undefined) return 1;
   process.stdout.write(r.text);
   return 0;

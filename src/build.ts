@@ -22,6 +22,8 @@ export interface BuildOptions {
   linkArgs?: string[];
   /** Defaults to the first file's name without `.mir`. */
   crateName?: string;
+  /** The Rust sources the MIR names, when the caller found them (see `checkCrate`). */
+  rustSources?: SourceFile[];
 }
 
 export interface UnitReport {
@@ -55,7 +57,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     ms: Math.round(performance.now() - start),
   });
 
-  const checked = checkCrate(sources);
+  const checked = checkCrate(sources, { rustSources: options.rustSources });
   if (hasErrors(checked.diagnostics)) return done(false, checked.diagnostics);
 
   const crateName = options.crateName ?? crateNameOf(sources);

@@ -19,10 +19,11 @@ export interface EmitOptions {
   /** A function's path as the MIR prints it (`sieve`, `m0::drive`), or its symbol. */
   function: string;
   form: 'llvm-ir';
+  rustSources?: SourceFile[];
 }
 
 export async function emitFunction(sources: SourceFile[], options: EmitOptions): Promise<{ diagnostics: Diagnostic[]; text?: string }> {
-  const checked = checkCrate(sources);
+  const checked = checkCrate(sources, { rustSources: options.rustSources });
   if (checked.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: checked.diagnostics };
   const crateName = crateNameOf(sources);
   const layouts = new LayoutCx(checked.crate.index.adts, { closureCaptures: (text: string) => checked.crate.index.adts.closureCaptures(text) });

@@ -9,6 +9,7 @@ import type { AdtTable } from './adt-table.js';
 import { ClosureEvidence } from './closure-captures.js';
 import { EnumEvidence } from './enum-evidence.js';
 import { GenericFieldEvidence } from './generic-fields.js';
+import type { RustEnumDecl } from './rust-enums.js';
 
 export class AdtEvidence {
   readonly enums: EnumEvidence;
@@ -18,6 +19,8 @@ export class AdtEvidence {
   constructor(
     private readonly adts: AdtTable,
     sink: DiagnosticSink,
+    /** Enum declarations from the Rust source the MIR was printed from, when the caller has it. */
+    private readonly rustEnums?: ReadonlyMap<string, RustEnumDecl>,
   ) {
     this.enums = new EnumEvidence(sink);
     this.fields = new GenericFieldEvidence(sink);
@@ -26,7 +29,7 @@ export class AdtEvidence {
 
   finish(): void {
     this.fields.finish(this.adts);
-    this.enums.finish(this.adts);
+    this.enums.finish(this.adts, this.rustEnums);
     this.closures.finish();
   }
 }

@@ -33,7 +33,7 @@ export interface AdtVariant {
    * `switchInt` on `discriminant(_)` followed by a downcast (see enum-evidence.ts), or
    * a guess that fills the smallest unused value (`gap`).
    */
-  discriminantFrom?: 'const' | 'switch' | 'gap';
+  discriminantFrom?: 'const' | 'switch' | 'source' | 'gap';
 }
 
 export interface Adt {

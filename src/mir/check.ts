@@ -10,6 +10,7 @@ import { variantOf } from './adt-table.js';
 import type { ConstItem, Item, MirFile, Path } from './ast.js';
 import { ExternInference, type InferredExtern } from './externs.js';
 import { parseMirFile } from './parse/items.js';
+import { readRustEnums, type RustEnumDecl } from './rust-enums.js';
 import { buildIndex, type CrateIndex } from './resolve.js';
 import { compatible, identSegments, pathKey, showTy } from './ty.js';
 import { BodyChecker, type BodyOwner } from './typeck.js';
@@ -21,12 +22,20 @@ export interface CheckedCrate {
   externs: InferredExtern[];
 }
 
-export function checkCrate(sources: SourceFile[]): { crate: CheckedCrate; diagnostics: Diagnostic[] } {
+export interface CheckOptions {
+  /**
+   * The Rust source files the MIR was printed from, when the caller found them (see
+   * `companionRustFiles`): they settle the variant order of enums the MIR cannot show.
+   */
+  rustSources?: SourceFile[];
+}
+
+export function checkCrate(sources: SourceFile[], options: CheckOptions = {}): { crate: CheckedCrate; diagnostics: Diagnostic[] } {
   const sink = new DiagnosticSink();
   const files = sources.map((f) => parseMirFile(f, sink));
   const index = buildIndex(files, sink);
   const externs = new ExternInference();
-  const evidence = new AdtEvidence(index.adts, sink);
+  const evidence = new AdtEvidence(index.adts, sink, rustEnumsOf(options.rustSources ?? []));
   for (const f of files) noteClosureBodies(f, evidence);
   for (const f of files) {
     for (const item of f.items) checkItem(index, f, item, externs, evidence, sink);
@@ -118,4 +127,29 @@ function noteDiscriminantConst(index: CrateIndex, f: MirFile, item: ConstItem, e
   const adt = index.adts.lookup(enumPath);
   if (adt?.kind !== 'enum' || variantOf(adt, variant.name)?.discriminant !== item.value.value) return;
   evidence.enums.noteTy(enumPath, item.ty, { file: f.file, at: item.nameSpan });
+}
+
+/** The enum declarations of the Rust sources; a name declared in two files is left out. */
+function rustEnumsOf(files: SourceFile[]): Map<string, RustEnumDecl> | undefined {
+  if (files.length === 0) return undefined;
+  const out = new Map<string, RustEnumDecl>();
+  const twice = new Set<string>();
+  for (const f of files) {
+    for (const [name, decl] of readRustEnums(f.text)) {
+      if (out.has(name)) twice.add(name);
+      out.set(name, decl);
+    }
+  }
+  for (const n of twice) out.delete(n);
+  return out;
+}
+
+/**
+ * The Rust files a MIR text names in its impl and closure paths (`<impl at a.rs:3:1: 9:2>`,
+ * `{closure@a.rs:1:2: 1:9}`): the caller reads those that exist beside the MIR file.
+ */
+export function companionRustFiles(mirText: string): string[] {
+  const names = new Set<string>();
+  for (const m of mirText.matchAll(/(?:<impl at |\{closure@|\{coroutine@)([^\s:<>{}]+\.rs):\d/g)) names.add(m[1]!);
+  return [...names].sort();
 }

@@ -41,6 +41,7 @@ import type { BasicBlock, BlockId, Body, IntTy, Local, Operand, Path, Place, Pro
 import type { DiagnosticSink, SourceFile, Span } from '../diagnostics.js';
 import { type Adt, type AdtTable, type AdtVariant, variantOf } from './adt-table.js';
 import { pathKey, showTy } from './ty.js';
+import type { RustEnumDecl } from './rust-enums.js';
 
 /** What one switch (or comparison) tells: `place`'s enum has `variant` at `value`. */
 export interface DiscriminantFact {
@@ -504,7 +505,7 @@ export class EnumEvidence {
   }
 
   /** Adds the variants constants name, decides discriminant types, then orders the variants of every inferred enum by discriminant. */
-  finish(adts: AdtTable): void {
+  finish(adts: AdtTable, rustEnums?: ReadonlyMap<string, RustEnumDecl>): void {
     for (const path of this.mentions) {
       const adt = adts.lookup({ segments: path.segments.slice(0, -1), span: path.span });
       const last = path.segments[path.segments.length - 1]!;
@@ -516,6 +517,8 @@ export class EnumEvidence {
     }
     for (const adt of adts.all()) {
       if (adt.origin !== 'inferred' || adt.kind !== 'enum') continue;
+      const decl = rustEnums?.get(adt.segments[adt.segments.length - 1]!);
+      if (decl && adt.variants.some((v) => v.discriminant === undefined)) applyDeclaration(adt, decl);
       orderVariants(adt);
       this.warnGuesses(adt);
     }
@@ -534,6 +537,35 @@ export class EnumEvidence {
     const list = guessed.map((v) => `\`${v.name}\``).join(', ');
     this.sink.warning(site.file, site.at, `the discriminants of ${list} in \`${name}\` cannot be inferred from the MIR (they are only built as constants and matched by value); codegend assumes the order they first appear in; declare the enum to be sure`);
   }
+}
+
+/**
+ * Takes the variant order and discriminants of an enum from its Rust declaration, when
+ * the declaration has every variant the MIR shows and agrees with every discriminant the
+ * MIR proves; otherwise the source is not this enum's (or is stale) and is ignored.
+ */
+function applyDeclaration(adt: Adt, decl: RustEnumDecl): void {
+  if (decl.variants.some((v) => v.opaque)) return;
+  const declared = new Map<string, { value: bigint; explicit: boolean }>();
+  let next = 0n;
+  for (const v of decl.variants) {
+    const value = v.discriminant ?? next;
+    declared.set(v.name, { value, explicit: v.discriminant !== undefined });
+    next = value + 1n;
+  }
+  for (const v of adt.variants) {
+    const d = declared.get(v.name);
+    if (!d || (v.discriminant !== undefined && v.discriminant !== d.value)) return;
+  }
+  for (const dv of decl.variants) {
+    let v = variantOf(adt, dv.name);
+    if (!v) adt.variants.push((v = { name: dv.name, fields: [] }));
+    if (v.discriminant !== undefined) continue;
+    const d = declared.get(dv.name)!;
+    v.discriminant = d.value;
+    v.discriminantFrom = d.explicit ? 'const' : 'source';
+  }
+  if (decl.repr && !adt.reprInt && decl.repr !== 'isize') adt.reprInt = decl.repr;
 }
 
 /** The discriminant of a variant of a declared enum: explicit, or the previous one's plus one. */

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type BuildOptions } from '../../src/build.js';
 import { renderDiagnostic, SourceFile } from '../../src/diagnostics.js';
+import { readRustCompanions } from '../../client/companions.js';
 
 export interface RunOutcome {
   built: boolean;
@@ -21,7 +22,7 @@ export async function buildAndRun(files: string[], options: Partial<BuildOptions
   try {
     const exe = join(dir, 'program');
     const sources = files.map((f) => new SourceFile(f, readFileSync(f, 'utf8')));
-    const r = await build(sources, { backend: 'llvm', opt: 0, cgus: 16, emit: 'exe', output: exe, ...options });
+    const r = await build(sources, { backend: 'llvm', opt: 0, cgus: 16, emit: 'exe', output: exe, rustSources: readRustCompanions(sources), ...options });
     if (!r.ok) return { built: false, errors: [...r.diagnostics.map(renderDiagnostic), ...r.toolErrors].join(''), stdout: '', exit: null };
     const run = spawnSync(exe, [], { encoding: 'latin1', timeout: 10_000, stdio: ['ignore', 'pipe', 'pipe'] });
     return { built: true, errors: '', stdout: run.stdout, exit: run.status };
