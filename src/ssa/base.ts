@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { CheckedCrate } from '../mir/check.js';
 import type { ConstItem, Const } from '../mir/ast.js';
-import { type Diagnostic, DiagnosticSink, NO_SPAN, SourceFile } from '../diagnostics.js';
+import { type Diagnostic, DiagnosticSink, NO_SPAN, SourceFile, type Span } from '../diagnostics.js';
 import type { CodegenUnit, Instance, MonoItem, MonoQueries } from '../mono/types.js';
 import { MonoError } from '../mono/types.js';
 import { LayoutError, type LayoutCx } from './layout/layout-cx.js';
@@ -56,7 +56,7 @@ export function compileCodegenUnit<B extends BackendTypes, M extends CodegenCx<B
       codegenItem(ucx, it.item);
     } catch (e) {
       ok = false;
-      report(sink, e, itemFile(it.item));
+      report(sink, e, itemFile(it.item), itemSpan(it.item));
     }
   }
   return ok ? cx : undefined;
@@ -81,6 +81,13 @@ function itemFile(m: MonoItem): SourceFile | undefined {
   if (m.kind === 'static') return m.item.file;
   const d = m.instance.def;
   return d.kind === 'item' || d.kind === 'constBody' ? d.item.file : undefined;
+}
+
+/** Where an error without a location of its own is reported: the item's name. */
+function itemSpan(m: MonoItem): Span {
+  if (m.kind === 'static') return m.item.item.nameSpan;
+  const d = m.instance.def;
+  return d.kind === 'item' || d.kind === 'constBody' ? d.item.item.nameSpan : NO_SPAN;
 }
 
 function codegenItem<B extends BackendTypes>(ucx: UnitCx<B>, item: MonoItem): void {
@@ -143,9 +150,9 @@ function staticValue(body: ConstItem['body']): Const | undefined {
 
 const GENERATED = new SourceFile('<generated>', '');
 
-function report(sink: DiagnosticSink, e: unknown, file: SourceFile | undefined): void {
+function report(sink: DiagnosticSink, e: unknown, file: SourceFile | undefined, fallback: Span): void {
   if (e instanceof CodegenError || e instanceof LayoutError || e instanceof MonoError) {
-    const span = e instanceof CodegenError && e.span ? e.span : NO_SPAN;
+    const span = e instanceof CodegenError && e.span ? e.span : fallback;
     sink.error(file ?? GENERATED, span, e.message);
     return;
   }
