@@ -4,6 +4,7 @@
 // a projection, downcast or asked for its discriminant. Everything else gets a slot.
 
 import type { BasicBlock, Body, Local, Operand, Place, Rvalue, Statement, Terminator } from '../../mir/ast.js';
+import { rvalueOperands } from '../../mir/visit.js';
 import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
 
@@ -42,18 +43,6 @@ export function ssaLocals(body: Body, argCount: number, layoutOf: (local: Local)
   };
   const useRvalue = (r: Rvalue, at: Site) => {
     switch (r.kind) {
-      case 'use':
-      case 'repeat':
-      case 'cast':
-      case 'unary':
-      case 'shallowInitBox':
-      case 'wrapUnsafeBinder':
-        useOperand(r.operand, at);
-        return;
-      case 'binary':
-        useOperand(r.lhs, at);
-        useOperand(r.rhs, at);
-        return;
       case 'ref':
       case 'rawPtr':
         usePlace(r.place, at, 'borrow');
@@ -65,12 +54,8 @@ export function ssaLocals(body: Body, argCount: number, layoutOf: (local: Local)
       case 'copyForDeref':
         usePlace(r.place, at, 'read');
         return;
-      case 'aggregate':
-        for (const o of r.operands) useOperand(o, at);
-        return;
-      case 'nullary':
-      case 'threadLocalRef':
-        return;
+      default:
+        for (const o of rvalueOperands(r)) useOperand(o, at);
     }
   };
   const statement = (s: Statement, at: Site) => {
