@@ -36,7 +36,7 @@
 // without evidence take the smallest unused non-negative values, in the order they
 // were first seen (see `orderVariants`).
 
-import { rvalueOperands } from './visit.js';
+import { flowSuccessors, rvalueOperands, successors } from './visit.js';
 import type { BasicBlock, BlockId, Body, IntTy, Local, Operand, Path, Place, ProjectionElem, Rvalue, Statement, Terminator, Ty } from './ast.js';
 import type { DiagnosticSink, SourceFile, Span } from '../diagnostics.js';
 import { type Adt, type AdtTable, type AdtVariant, variantOf } from './adt-table.js';
@@ -237,37 +237,9 @@ function terminatorReads(t: Terminator): Place[] {
   }
 }
 
-/** Successors along ordinary edges (not unwinding), for a terminator that does not close a region. */
-function ordinarySuccessors(t: Terminator): BlockId[] {
-  switch (t.kind) {
-    case 'goto':
-      return [t.target];
-    case 'switchInt':
-      return [...t.targets.map((x) => x.target), t.otherwise];
-    case 'assert':
-      return [t.target];
-    case 'falseEdge':
-      return [t.real, t.imaginary];
-    case 'falseUnwind':
-      return [t.real];
-    default:
-      return [];
-  }
-}
-
+/** Successors with the unwind edges too (for counting predecessors). */
 function allSuccessors(t: Terminator): BlockId[] {
-  const out = ordinarySuccessors(t);
-  switch (t.kind) {
-    case 'call':
-      if (t.target !== undefined) out.push(t.target);
-      break;
-    case 'drop':
-      out.push(t.target);
-      if (t.dropTarget !== undefined) out.push(t.dropTarget);
-      break;
-    default:
-      break;
-  }
+  const out = successors(t);
   if ((t.kind === 'call' || t.kind === 'drop' || t.kind === 'assert' || t.kind === 'falseUnwind') && t.unwind.kind === 'cleanup') out.push(t.unwind.block);
   return out;
 }
@@ -383,12 +355,12 @@ class Cfg {
       if (t.kind === 'call' || t.kind === 'drop' || t.kind === 'tailCall') continue;
       open.add(id);
       const taken = t.kind === 'switchInt' ? this.liveTargets(t, known) : undefined;
-      for (const s of ordinarySuccessors(t)) {
+      for (const s of flowSuccessors(t)) {
         const n = (edgesIn.get(s) ?? 0) + 1;
         edgesIn.set(s, n);
         if (!taken || taken.includes(s)) live.add(s);
       }
-      for (const s of new Set(ordinarySuccessors(t))) {
+      for (const s of new Set(flowSuccessors(t))) {
         if (edgesIn.get(s) === this.preds(s) && live.has(s) && !joined.has(s) && joined.size < MAX_REGION) {
           joined.add(s);
           queue.push(s);

@@ -1,7 +1,36 @@
-// Small walks over MIR that several phases share: the operands an rvalue reads, and
-// every type a function's signature and locals spell.
+// Small walks over MIR that several phases share: the successors of a terminator, the
+// operands an rvalue reads, and every type a function's signature and locals spell.
 
-import type { FnItem, Operand, Rvalue, Scope, Ty } from './ast.js';
+import type { BlockId, FnItem, Operand, Rvalue, Scope, Terminator, Ty } from './ast.js';
+
+/** Successors along edges that do not pass through a call or a drop (nor unwind). */
+export function flowSuccessors(t: Terminator): BlockId[] {
+  switch (t.kind) {
+    case 'goto':
+      return [t.target];
+    case 'switchInt':
+      return [...t.targets.map((x) => x.target), t.otherwise];
+    case 'assert':
+      return [t.target];
+    case 'falseEdge':
+      return [t.real, t.imaginary];
+    case 'falseUnwind':
+      return [t.real];
+    default:
+      return [];
+  }
+}
+
+/** Every successor on the normal path: flow edges, and where calls and drops return to. */
+export function successors(t: Terminator): BlockId[] {
+  const out = flowSuccessors(t);
+  if (t.kind === 'call' && t.target !== undefined) out.push(t.target);
+  if (t.kind === 'drop') {
+    out.push(t.target);
+    if (t.dropTarget !== undefined) out.push(t.dropTarget);
+  }
+  return out;
+}
 
 /** The operands an rvalue reads (places it borrows or inspects are not operands). */
 export function rvalueOperands(rv: Rvalue): Operand[] {

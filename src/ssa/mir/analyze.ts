@@ -4,7 +4,7 @@
 // a projection, downcast or asked for its discriminant. Everything else gets a slot.
 
 import type { BasicBlock, Body, Local, Operand, Place, Rvalue, Statement, Terminator } from '../../mir/ast.js';
-import { rvalueOperands } from '../../mir/visit.js';
+import { rvalueOperands, successors } from '../../mir/visit.js';
 import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
 
@@ -151,26 +151,6 @@ export function ssaLocals(body: Body, argCount: number, layoutOf: (local: Local)
 function dominatesSite(dom: Map<number, Set<number>>, def: Site, use: Site): boolean {
   if (def.block === use.block) return def.index < use.index;
   return dom.get(use.block)?.has(def.block) ?? false;
-}
-
-export function successors(t: Terminator): number[] {
-  switch (t.kind) {
-    case 'goto':
-      return [t.target];
-    case 'switchInt':
-      return [...t.targets.map((x) => x.target), t.otherwise];
-    case 'call':
-      return t.target !== undefined ? [t.target] : [];
-    case 'assert':
-    case 'drop':
-      return [t.target];
-    case 'falseEdge':
-      return [t.real, t.imaginary];
-    case 'falseUnwind':
-      return [t.real];
-    default:
-      return [];
-  }
 }
 
 export function predecessors(body: Body): Map<number, number[]> {
