@@ -252,8 +252,12 @@ class Collector {
     const coercion = rv.cast.coercion ?? '';
     const srcTy = w.bt.operandTy(rv.operand);
     if (coercion.startsWith('ReifyFnPointer')) {
-      if (srcTy?.kind === 'fnDef') this.refFn(w.from, this.cx.fnItemInstance(w.inst, srcTy));
-      else if (rv.operand.kind === 'const' && rv.operand.value.kind === 'path') this.refFn(w.from, this.cx.fnValueInstance(w.inst, rv.operand.value.path));
+      let inst: Instance | undefined;
+      if (srcTy?.kind === 'fnDef') inst = this.cx.fnItemInstance(w.inst, srcTy);
+      else if (rv.operand.kind === 'const' && rv.operand.value.kind === 'path') inst = this.cx.fnValueInstance(w.inst, rv.operand.value.path);
+      // rustc's dump drops `extern "C"` from a function's header; a pointer of C type to it says so.
+      if (inst && rv.ty.kind === 'fnPtr' && isCAbi(rv.ty.sig.abi)) this.cx.markCAbi(inst);
+      this.refFn(w.from, inst);
       return;
     }
     if (coercion.startsWith('ClosureFnPointer')) {
@@ -430,4 +434,8 @@ function pointee(t: Ty): Ty | undefined {
 
 function pathOf(name: string): Path {
   return parsePathText(name) ?? { span: { lo: 0, hi: 0 }, segments: [{ kind: 'ident', name }] };
+}
+
+function isCAbi(abi: string | undefined): boolean {
+  return abi === 'C' || abi === '"C"' || abi === 'C-unwind' || abi === '"C-unwind"';
 }

@@ -133,6 +133,17 @@ export class MonoCx implements MonoQueries {
     return vt;
   }
 
+  /** Functions that `extern "C" fn` pointers point to: defined with the C convention. */
+  private readonly cAbi = new Set<string>();
+
+  markCAbi(inst: Instance): void {
+    this.cAbi.add(inst.key);
+  }
+
+  usesCAbi(inst: Instance): boolean {
+    return inst.exported || this.cAbi.has(inst.key);
+  }
+
   allocFn(text: string): Instance {
     const path = parsePathText(text);
     const inst = path && this.fnValueInstance(ROOT, path);

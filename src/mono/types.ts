@@ -126,6 +126,8 @@ export interface MonoQueries {
   allocFn(text: string): Instance;
   /** The vtable an allocation `(vtable: impl Trait for Type)` stands for. Throws MonoError when unreadable. */
   allocVtable(text: string): VTable;
+  /** Whether the instance is defined with the C convention (exported, or reified to an `extern "C" fn` pointer). */
+  usesCAbi(inst: Instance): boolean;
   /** The crate's panic handler (a function taking `&PanicInfo` and returning `!`). */
   readonly panicHandler: Instance | undefined;
 }

@@ -10,7 +10,7 @@ import { MonoError } from '../../mono/types.js';
 import { type ArgAbi, backendSig, type FnAbi, fnAbiOf } from '../abi/fn-abi.js';
 import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
-import type { BackendSig, BackendTypes } from '../traits/index.js';
+import type { BackendTypes } from '../traits/index.js';
 import { I64 } from '../traits/index.js';
 import { externFnRef, fnRef } from './declare.js';
 import { CodegenError, type FunctionCx } from './function-cx.js';
@@ -20,6 +20,7 @@ import { codegenPlace, derefOperand, extractField } from './place.js';
 import { codegenOperand, operandTy } from './rvalue.js';
 import { defineLocal, ssaTarget } from './statement.js';
 import { VTABLE_METHODS_OFFSET } from './vtable.js';
+import { callPanic, panicBlock } from './panic.js';
 
 export function codegenTerminator<B extends BackendTypes>(fx: FunctionCx<B>, b: BasicBlock): void {
   const { bx } = fx;
@@ -84,26 +85,6 @@ export function codegenTerminator<B extends BackendTypes>(fx: FunctionCx<B>, b: 
     case 'tailCall':
       throw new CodegenError('tail calls (`become`) are not supported yet', t.span);
   }
-}
-
-/** One block per function calls the panic entry point: every failed assert jumps there. */
-function panicBlock<B extends BackendTypes>(fx: FunctionCx<B>): B['Block'] {
-  fx.panicBlock ??= fx.bx.appendBlock('panic');
-  return fx.panicBlock;
-}
-
-/** Fills the panic block, once the function's own blocks are done. */
-export function finishPanicBlock<B extends BackendTypes>(fx: FunctionCx<B>): void {
-  if (fx.panicBlock === undefined) return;
-  fx.bx.positionAtEnd(fx.panicBlock);
-  callPanic(fx);
-}
-
-function callPanic<B extends BackendTypes>(fx: FunctionCx<B>): void {
-  const sig: BackendSig = { params: [], returns: [], variadic: false, noReturn: true };
-  const f = fx.ucx.cx.declareFn(fx.ucx.panicSymbol, sig, 'external');
-  fx.bx.call(sig, f, []);
-  fx.bx.unreachable();
 }
 
 function codegenReturn<B extends BackendTypes>(fx: FunctionCx<B>): void {

@@ -14,8 +14,8 @@ export interface FnRef<B extends BackendTypes> {
   sig: BackendSig;
 }
 
-/** Parameter and return types of an instance, substituted. */
-export function instanceSignature(inst: Instance): { params: Ty[]; ret: Ty; conv: CallConv } {
+/** Parameter and return types of an instance, substituted; `cAbi` when it uses the C convention. */
+export function instanceSignature(inst: Instance, cAbi: boolean): { params: Ty[]; ret: Ty; conv: CallConv } {
   const def = inst.def;
   switch (def.kind) {
     case 'item': {
@@ -23,7 +23,7 @@ export function instanceSignature(inst: Instance): { params: Ty[]; ret: Ty; conv
       const params = instParamTys(item.params.map((p) => p.ty), inst.subst);
       // A closure's function-pointer form takes no receiver (the closure is zero-sized).
       if (def.shim === 'closureFnPointer') params.shift();
-      return { params, ret: instTy(item.ret, inst.subst), conv: inst.exported ? 'c' : 'rust' };
+      return { params, ret: instTy(item.ret, inst.subst), conv: cAbi ? 'c' : 'rust' };
     }
     case 'constBody':
       return { params: [], ret: instTy(def.item.item.ty, inst.subst), conv: 'rust' };
@@ -33,7 +33,7 @@ export function instanceSignature(inst: Instance): { params: Ty[]; ret: Ty; conv
 }
 
 export function instanceAbi<B extends BackendTypes>(ucx: UnitCx<B>, inst: Instance): FnAbi {
-  const sig = instanceSignature(inst);
+  const sig = instanceSignature(inst, ucx.mono.usesCAbi(inst));
   return fnAbiOf(ucx.layouts, sig.conv, sig.params, sig.ret);
 }
 

@@ -11,7 +11,8 @@ import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
 import type { BackendTypes } from '../traits/index.js';
 import { reversePostorder, ssaLocals } from './analyze.js';
-import { codegenTerminator, finishPanicBlock, loadCastRegs } from './block.js';
+import { codegenTerminator } from './block.js';
+import { finishPanicBlock } from './panic.js';
 import { fnRef } from './declare.js';
 import { CodegenError, type FunctionCx, type LocalRef, type UnitCx } from './function-cx.js';
 import { fromImmediates, type PlaceRef, storeOperand } from './operand.js';
@@ -91,7 +92,6 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
     }
     fx.locals.set(local, ref);
   }
-  void loadCastRegs;
 
   // The other locals.
   for (const local of types.localList()) {

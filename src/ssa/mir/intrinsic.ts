@@ -2,27 +2,20 @@
 // trait methods on primitives that are plain operations (`<i32 as Add>::add`): lowered
 // inline to builder operations, or to a libc call where C has the function (`memcmp`).
 
-import type { Ty } from '../../mir/ast.js';
+import type { BinOp, Ty } from '../../mir/ast.js';
 import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
-import { scalarRegType } from '../layout/layout-cx.js';
-import type { BackendTypes, IntrinsicOp, IntRegType } from '../traits/index.js';
+import type { BackendTypes, IntrinsicOp } from '../traits/index.js';
 import { I32, I64, I8 } from '../traits/index.js';
 import { fnAbiOf } from '../abi/fn-abi.js';
 import { externFnRef } from './declare.js';
 import { CodegenError, type FunctionCx } from './function-cx.js';
-import { immediateOf, type OperandRef, type PlaceRef, storeOperand, zstOperand } from './operand.js';
+import { immediateOf, loadOperand, type OperandRef, type PlaceRef, storeOperand, zstOperand } from './operand.js';
 import { derefOperand } from './place.js';
-
-function intBitsOf(ty: Ty): IntRegType['bits'] {
-  if (ty.kind === 'int') return ty.name.endsWith('size') ? 64 : (Number(ty.name.slice(1)) as IntRegType['bits']);
-  if (ty.kind === 'char') return 32;
-  return 8;
-}
-
-function signed(ty: Ty): boolean {
-  return ty.kind === 'int' && ty.name.startsWith('i');
-}
+import { intBits, isSigned, threeWay } from './int-ops.js';
+import { guard } from './panic.js';
+import { binaryOp } from './rvalue.js';
+import { printTy } from '../../mir/printer.js';
 
 /** Lowers an intrinsic call; returns its result (written to the destination by the caller). */
 export function codegenIntrinsic<B extends BackendTypes>(fx: FunctionCx<B>, name: string, typeArgs: Ty[], args: OperandRef<B>[], dest: Layout): OperandRef<B> | 'diverges' {
@@ -32,7 +25,7 @@ export function codegenIntrinsic<B extends BackendTypes>(fx: FunctionCx<B>, name
   const t0 = typeArgs[0] ?? args[0]?.layout.ty;
   const unary = (op: IntrinsicOp) => {
     const v = bx.intrinsic(op, [arg(0)]);
-    return imm(bx.intCast(v, intBitsOf(dest.ty), false));
+    return imm(bx.intCast(v, intBits(dest.ty), false));
   };
   switch (name) {
     case 'cold_path':
@@ -56,14 +49,14 @@ export function codegenIntrinsic<B extends BackendTypes>(fx: FunctionCx<B>, name
       return imm(bx.intrinsic('bitreverse', [arg(0)]));
     case 'rotate_left':
     case 'rotate_right': {
-      const bits = intBitsOf(args[0]!.layout.ty);
+      const bits = intBits(args[0]!.layout.ty);
       const n = bx.intCast(arg(1), bits, false);
       return imm(bx.intrinsic(name === 'rotate_left' ? 'rotateLeft' : 'rotateRight', [arg(0), n]));
     }
     case 'saturating_add':
-      return imm(bx.intrinsic(signed(t0!) ? 'saddSat' : 'uaddSat', [arg(0), arg(1)]));
+      return imm(bx.intrinsic(isSigned(t0!) ? 'saddSat' : 'uaddSat', [arg(0), arg(1)]));
     case 'saturating_sub':
-      return imm(bx.intrinsic(signed(t0!) ? 'ssubSat' : 'usubSat', [arg(0), arg(1)]));
+      return imm(bx.intrinsic(isSigned(t0!) ? 'ssubSat' : 'usubSat', [arg(0), arg(1)]));
     case 'wrapping_add':
     case 'unchecked_add':
       return imm(bx.intBinary('add', arg(0), arg(1)));
@@ -75,19 +68,17 @@ export function codegenIntrinsic<B extends BackendTypes>(fx: FunctionCx<B>, name
       return imm(bx.intBinary('mul', arg(0), arg(1)));
     case 'unchecked_div':
     case 'exact_div':
-      return imm(bx.intBinary(signed(t0!) ? 'sdiv' : 'udiv', arg(0), arg(1)));
+      return imm(bx.intBinary(isSigned(t0!) ? 'sdiv' : 'udiv', arg(0), arg(1)));
     case 'unchecked_rem':
-      return imm(bx.intBinary(signed(t0!) ? 'srem' : 'urem', arg(0), arg(1)));
+      return imm(bx.intBinary(isSigned(t0!) ? 'srem' : 'urem', arg(0), arg(1)));
     case 'unchecked_shl':
     case 'unchecked_shr': {
-      const bits = intBitsOf(args[0]!.layout.ty);
+      const bits = intBits(args[0]!.layout.ty);
       const n = bx.intCast(arg(1), bits, false);
-      return imm(bx.intBinary(name === 'unchecked_shl' ? 'shl' : signed(t0!) ? 'ashr' : 'lshr', arg(0), n));
+      return imm(bx.intBinary(name === 'unchecked_shl' ? 'shl' : isSigned(t0!) ? 'ashr' : 'lshr', arg(0), n));
     }
-    case 'three_way_compare': {
-      const s = signed(t0!);
-      return imm(bx.intBinary('sub', bx.intCompare(s ? 'sgt' : 'ugt', arg(0), arg(1)), bx.intCompare(s ? 'slt' : 'ult', arg(0), arg(1))));
-    }
+    case 'three_way_compare':
+      return imm(threeWay(bx, arg(0), arg(1), isSigned(t0!)));
     case 'size_of':
       return imm(bx.constInt(I64, BigInt(fx.ucx.layouts.layoutOf(t0!).size)));
     case 'align_of':
@@ -166,79 +157,100 @@ function memcmp<B extends BackendTypes>(fx: FunctionCx<B>, a: B['Value'], b: B['
   return fx.bx.call(f.sig, f.fn, [a, b, n])[0];
 }
 
-/** A trait method on a primitive type that is an operation (`<u32 as Ord>::max`). */
+/**
+ * A trait method on a primitive type that is an operation (`<u32 as Ord>::max`,
+ * `<T as Div>::div` at `T = i32`), with the checks core's implementations make: with
+ * overflow checks on (as the corpus builds), `add`/`sub`/`mul`/`neg`/`shl`/`shr` panic on
+ * overflow; `div`/`rem` always panic on a zero divisor and on `MIN / -1`.
+ */
 export function codegenPrimitiveMethod<B extends BackendTypes>(fx: FunctionCx<B>, method: string, selfTy: Ty, args: OperandRef<B>[], dest: Layout): OperandRef<B> {
   const { bx } = fx;
+  const layouts = fx.ucx.layouts;
   // Comparison traits take their operands by reference.
-  const value = (i: number) => {
+  const arg = (i: number): OperandRef<B> => {
     const op = args[i]!;
     const t = op.layout.ty;
-    if ((t.kind === 'ref' || t.kind === 'ptr') && selfTy.kind !== 'ref' && selfTy.kind !== 'ptr') {
-      const place = derefOperand(fx, op);
-      return bx.load(regOf(fx.ucx.layouts.layoutOf(selfTy)), place.ptr, fx.ucx.layouts.layoutOf(selfTy).align);
-    }
-    return immediateOf(bx, op);
+    if ((t.kind === 'ref' || t.kind === 'ptr') && selfTy.kind !== 'ref' && selfTy.kind !== 'ptr') return loadOperand(bx, derefOperand(fx, op));
+    return op;
   };
+  const value = (i: number) => immediateOf(bx, arg(i));
   const imm = (v: B['Value']): OperandRef<B> => ({ layout: dest, val: { kind: 'immediate', v } });
-  const isFloat = selfTy.kind === 'float';
-  const s = signed(selfTy);
-  const cmp = (intPred: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge') => {
-    if (isFloat) {
-      const fp = { eq: 'oeq', ne: 'une', lt: 'olt', le: 'ole', gt: 'ogt', ge: 'oge' } as const;
-      return bx.floatCompare(fp[intPred], value(0), value(1));
-    }
-    const ip = { eq: 'eq', ne: 'ne', lt: s ? 'slt' : 'ult', le: s ? 'sle' : 'ule', gt: s ? 'sgt' : 'ugt', ge: s ? 'sge' : 'uge' } as const;
-    return bx.intCompare(ip[intPred], value(0), value(1));
+  const isInt = selfTy.kind === 'int';
+  const signed = isSigned(selfTy);
+  const bits = intBits(selfTy);
+  const checked = (op: 'AddWithOverflow' | 'SubWithOverflow' | 'MulWithOverflow') => {
+    const pairLayout = layouts.layoutOf({ kind: 'tuple', elems: [selfTy, { kind: 'bool' }] });
+    const r = binaryOp(fx, op, arg(0), arg(1), pairLayout);
+    if (r.val.kind !== 'pair') throw new CodegenError('internal: a checked operation without an overflow flag');
+    guard(fx, r.val.b);
+    return imm(r.val.a);
   };
+  const plain = (op: BinOp) => binaryOp(fx, op, arg(0), arg(1), dest);
   switch (method) {
     case 'add':
-      return imm(isFloat ? bx.floatBinary('fadd', value(0), value(1)) : bx.intBinary('add', value(0), value(1)));
+      return isInt ? checked('AddWithOverflow') : plain('Add');
     case 'sub':
-      return imm(isFloat ? bx.floatBinary('fsub', value(0), value(1)) : bx.intBinary('sub', value(0), value(1)));
+      return isInt ? checked('SubWithOverflow') : plain('Sub');
     case 'mul':
-      return imm(isFloat ? bx.floatBinary('fmul', value(0), value(1)) : bx.intBinary('mul', value(0), value(1)));
+      return isInt ? checked('MulWithOverflow') : plain('Mul');
     case 'div':
-      return imm(isFloat ? bx.floatBinary('fdiv', value(0), value(1)) : bx.intBinary(s ? 'sdiv' : 'udiv', value(0), value(1)));
-    case 'rem':
-      return imm(isFloat ? bx.floatBinary('frem', value(0), value(1)) : bx.intBinary(s ? 'srem' : 'urem', value(0), value(1)));
+    case 'rem': {
+      if (isInt) {
+        const ty = { kind: 'int', bits } as const;
+        const b = value(1);
+        guard(fx, bx.intCompare('eq', b, bx.constInt(ty, 0n)));
+        if (signed) {
+          const min = bx.intCompare('eq', value(0), bx.constInt(ty, -(1n << BigInt(bits - 1))));
+          guard(fx, bx.intBinary('and', min, bx.intCompare('eq', b, bx.constInt(ty, -1n))));
+        }
+      }
+      return plain(method === 'div' ? 'Div' : 'Rem');
+    }
+    case 'shl':
+    case 'shr': {
+      const amount = bx.intCast(value(1), bits, false);
+      guard(fx, bx.intCompare('uge', amount, bx.constInt({ kind: 'int', bits }, BigInt(bits))));
+      return plain(method === 'shl' ? 'Shl' : 'Shr');
+    }
     case 'bitand':
-      return imm(bx.intBinary('and', value(0), value(1)));
+      return plain('BitAnd');
     case 'bitor':
-      return imm(bx.intBinary('or', value(0), value(1)));
+      return plain('BitOr');
     case 'bitxor':
-      return imm(bx.intBinary('xor', value(0), value(1)));
-    case 'neg':
-      return imm(isFloat ? bx.fneg(value(0)) : bx.neg(value(0)));
+      return plain('BitXor');
+    case 'neg': {
+      if (!isInt) return imm(bx.fneg(value(0)));
+      if (signed) guard(fx, bx.intCompare('eq', value(0), bx.constInt({ kind: 'int', bits }, -(1n << BigInt(bits - 1)))));
+      return imm(bx.neg(value(0)));
+    }
     case 'not':
       return imm(selfTy.kind === 'bool' ? bx.intBinary('xor', value(0), bx.constInt(I8, 1n)) : bx.not(value(0)));
     case 'eq':
+      return plain('Eq');
     case 'ne':
+      return plain('Ne');
     case 'lt':
+      return plain('Lt');
     case 'le':
+      return plain('Le');
     case 'gt':
+      return plain('Gt');
     case 'ge':
-      return imm(cmp(method));
+      return plain('Ge');
     case 'max':
     case 'min': {
       const a = value(0);
       const b = value(1);
-      const c = isFloat ? bx.floatCompare(method === 'max' ? 'ogt' : 'olt', a, b) : bx.intCompare(method === 'max' ? (s ? 'sgt' : 'ugt') : s ? 'slt' : 'ult', a, b);
-      // Ord::max returns the second argument when they are equal.
-      return imm(bx.select(c, a, b));
+      // Ord::max returns the second argument when they are equal, Ord::min the first.
+      const pick = immediateOf(bx, binaryOp(fx, method === 'max' ? 'Gt' : 'Le', arg(0), arg(1), layouts.layoutOf({ kind: 'bool' })));
+      return imm(bx.select(pick, a, b));
     }
-    case 'cmp': {
-      const gt = cmp('gt');
-      const lt = cmp('lt');
-      return imm(bx.intBinary('sub', gt, lt));
-    }
+    case 'cmp':
+      return imm(threeWay(bx, value(0), value(1), signed));
     case 'clone':
-      return imm(value(0));
+      return { layout: dest, val: arg(0).val };
     default:
-      throw new CodegenError(`the method \`${method}\` on \`${selfTy.kind}\` is not supported yet`);
+      throw new CodegenError(`the method \`${method}\` on \`${printTy(selfTy)}\` is not supported yet`);
   }
 }
 
-function regOf(l: Layout) {
-  if (l.repr.kind !== 'scalar') throw new CodegenError('expected a scalar type');
-  return scalarRegType(l.repr.scalar);
-}

@@ -17,6 +17,7 @@ import { immediateOf, immediates, loadOperand, type OperandRef, type PlaceRef, s
 import { codegenPlace, consumeProjected, elementLayout, fieldOffset } from './place.js';
 import { readDiscriminant, writeDiscriminant } from './discriminant.js';
 import { vtableAddress } from './vtable.js';
+import { intBits, isSigned, threeWay } from './int-ops.js';
 
 // ------------------------------------------------------------------ operands
 
@@ -245,27 +246,18 @@ function retype<B extends BackendTypes>(op: OperandRef<B>, layout: Layout): Oper
   return op.layout === layout ? op : { layout, val: op.val };
 }
 
-function isSigned(ty: Ty): boolean {
-  return ty.kind === 'int' && ty.name.startsWith('i');
-}
-
-function intBits(ty: Ty): 8 | 16 | 32 | 64 | 128 {
-  if (ty.kind === 'int') {
-    const n = ty.name.slice(1);
-    return n === 'size' ? 64 : (Number(n) as 8 | 16 | 32 | 64 | 128);
-  }
-  if (ty.kind === 'bool') return 8;
-  if (ty.kind === 'char') return 32;
-  return 64;
-}
-
 function binary<B extends BackendTypes>(fx: FunctionCx<B>, op: BinOp, lhsOp: Operand, rhsOp: Operand, dest: Layout): OperandRef<B> {
-  const { bx } = fx;
   const lTy = fx.types.operandTy(lhsOp) ?? fx.types.operandTy(rhsOp);
   const shift = op === 'Shl' || op === 'Shr' || op === 'ShlUnchecked' || op === 'ShrUnchecked';
   const lhs = codegenOperand(fx, lhsOp, lTy);
   const rTy = shift || op === 'Offset' ? fx.types.operandTy(rhsOp) : (fx.types.operandTy(rhsOp) ?? lTy);
   const rhs = codegenOperand(fx, rhsOp, rTy);
+  return binaryOp(fx, op, lhs, rhs, dest);
+}
+
+/** A MIR binary operation on two evaluated operands (rustc's `codegen_scalar_binop`). */
+export function binaryOp<B extends BackendTypes>(fx: FunctionCx<B>, op: BinOp, lhs: OperandRef<B>, rhs: OperandRef<B>, dest: Layout): OperandRef<B> {
+  const { bx } = fx;
   const ty = lhs.layout.ty;
   if (op === 'Offset') {
     const pointee = ty.kind === 'ptr' || ty.kind === 'ref' ? fx.ucx.layouts.layoutOf(ty.pointee) : undefined;
@@ -331,12 +323,8 @@ function binary<B extends BackendTypes>(fx: FunctionCx<B>, op: BinOp, lhsOp: Ope
     case 'Gt':
     case 'Ge':
       return imm(dest, bx.intCompare(intPredicate(op, signed), a, b));
-    case 'Cmp': {
-      const lt = bx.intCompare(signed ? 'slt' : 'ult', a, b);
-      const gt = bx.intCompare(signed ? 'sgt' : 'ugt', a, b);
-      // gt - lt is -1, 0 or 1.
-      return imm(dest, bx.intBinary('sub', gt, lt));
-    }
+    case 'Cmp':
+      return imm(dest, threeWay(bx, a, b, signed));
     case 'AddWithOverflow':
     case 'SubWithOverflow':
     case 'MulWithOverflow': {
@@ -388,7 +376,7 @@ function cast<B extends BackendTypes>(fx: FunctionCx<B>, rv: Extract<Rvalue, { k
   switch (rv.cast.kind) {
     case 'IntToInt': {
       const v = immediateOf(bx, src);
-      return imm(dest, bx.intCast(v, intBits(to), isSigned(from) || (from.kind === 'bool' ? false : false)));
+      return imm(dest, bx.intCast(v, intBits(to), isSigned(from)));
     }
     case 'IntToFloat':
       return imm(dest, bx.intToFloat(immediateOf(bx, src), to.kind === 'float' && to.name === 'f32' ? 32 : 64, isSigned(from)));
