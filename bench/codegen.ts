@@ -10,12 +10,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { build, crateNameOf } from '../src/build.js';
+import { build, prepareCrate } from '../src/build.js';
 import { type Diagnostic, DiagnosticSink, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
-import { checkCrate } from '../src/mir/check.js';
-import { monomorphize } from '../src/mono/index.js';
-import { compileCodegenUnit, type CrateInput, runtimeModule } from '../src/ssa/base.js';
-import { LayoutCx } from '../src/ssa/layout/layout-cx.js';
+import { compileCodegenUnit, runtimeModule } from '../src/ssa/base.js';
 import { llvmBackend, toolCommands } from '../src/backends/llvm/backend.js';
 import { findLlvmTools, type LlvmTools, runTool } from '../src/backends/llvm/tools.js';
 import { run } from './crate.js';
@@ -143,22 +140,17 @@ interface LoweredIr {
 }
 
 /**
- * The crate lowered as `build()` lowers it (same partition, options and backend), each
- * module serialized to `dir/NNNN-unit.ll`. The runtime module is built as `codegenCrate`
- * builds it (its helper is private to src/ssa/base.ts, so this repeats its three lines).
+ * The crate lowered as `build()` lowers it (same partition, options and backend, and the
+ * runtime module), each module serialized to `dir/NNNN-unit.ll`.
  */
 function lowerToIr(sources: SourceFile[], dir: string): LoweredIr {
   mkdirSync(dir);
-  const checked = checkCrate(sources);
-  failOnErrors('checkCrate', checked.diagnostics);
-  const crateName = crateNameOf(sources);
-  const layouts = new LayoutCx(checked.crate.index.adts, { closureCaptures: (t: string) => checked.crate.index.adts.closureCaptures(t) });
-  const mono = monomorphize(checked.crate, { cgus: CGUS, crateName }, layouts);
-  failOnErrors('monomorphize', mono.diagnostics);
+  const prepared = prepareCrate(sources, { cgus: CGUS });
+  failOnErrors('check and monomorphize', prepared.diagnostics);
+  const input = prepared.input!;
   const backend = llvmBackend();
-  const input: CrateInput = { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts };
   const sink = new DiagnosticSink();
-  const modules = mono.units.map((unit) => compileCodegenUnit(backend, input, unit, { opt: OPT }, sink));
+  const modules = input.units.map((unit) => compileCodegenUnit(backend, input, unit, { opt: OPT }, sink));
   failOnErrors('lowering', sink.list);
   const runtime = runtimeModule(backend, input, { opt: OPT });
 
@@ -172,7 +164,7 @@ function lowerToIr(sources: SourceFile[], dir: string): LoweredIr {
     files.push(file);
     bytes += ll.byteLength;
   }
-  return { files, codegenUnits: mono.units.length, bytes };
+  return { files, codegenUnits: input.units.length, bytes };
 }
 
 /** `llc` on every file, `limit` processes at a time, with the arguments `compileIr` uses at -O0. */

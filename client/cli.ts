@@ -4,7 +4,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type BuildResult } from '../src/build.js';
 import { type Diagnostic, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
@@ -42,10 +42,6 @@ Exit status: 0 on success, 1 when the input has errors, 2 for usage errors;
 'run' exits with the program's status.
 `;
 
-function usage(message: string): never {
-  process.stderr.write(`codegend: error: ${message}\nTry 'codegend --help'.\n`);
-  process.exit(2);
-}
 
 function readSources(paths: string[]): SourceFile[] {
   const files: SourceFile[] = [];
@@ -65,11 +61,9 @@ function readSources(paths: string[]): SourceFile[] {
 }
 
 function check(args: string[]): number {
-  const paths = args.filter((a) => !a.startsWith('-'));
-  const flags = args.filter((a) => a.startsWith('-') && a !== '-');
-  if (flags.length > 0) usage(`unknown option ${flags[0]} for check`);
-  if (paths.length === 0) usage('check needs at least one .mir file');
-  const sources = readSources(paths);
+  const p = parseArgs(args, { values: [], switches: [] });
+  if (p.files.length === 0) throw new UsageError('check needs at least one .mir file');
+  const sources = readSources(p.files);
   const { diagnostics } = checkCrate(sources, { rustSources: readRustCompanions(sources) });
   return printDiagnostics(diagnostics) > 0 ? 1 : 0;
 }
@@ -133,7 +127,7 @@ async function runCommand(args: string[]): Promise<number> {
     if (child.error) throw child.error;
     if (child.signal) {
       process.stderr.write(`codegend: the program was killed by ${child.signal}\n`);
-      return 128 + 9;
+      return 128 + (constants.signals[child.signal] ?? 9);
     }
     return child.status ?? 1;
   } finally {
@@ -176,7 +170,7 @@ async function main(argv: string[]): Promise<number> {
     case 'emit':
       return emitCommand(rest);
     default:
-      usage(`unknown command '${command}'`);
+      throw new UsageError(`unknown command '${command}'`);
   }
 }
 

@@ -2,7 +2,7 @@
 // MIR file when they exist. The library cannot see the file system; the CLI (and later
 // the daemon) hands them over, and they settle enum variant orders the MIR cannot show.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SourceFile } from '../src/diagnostics.js';
 import { companionRustFiles } from '../src/mir/check.js';
@@ -12,11 +12,11 @@ export function readRustCompanions(files: SourceFile[]): SourceFile[] {
   for (const f of files) {
     for (const name of companionRustFiles(f.text)) {
       const path = join(dirname(f.name), name);
-      if (out.has(path) || !existsSync(path)) continue;
+      if (out.has(path)) continue;
       try {
         out.set(path, new SourceFile(path, readFileSync(path, 'utf8')));
       } catch {
-        // An unreadable companion is simply not used.
+        // A missing or unreadable companion is simply not used.
       }
     }
   }

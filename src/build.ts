@@ -7,7 +7,7 @@ import { type Diagnostic, type SourceFile, sortDiagnostics } from './diagnostics
 import { checkCrate } from './mir/check.js';
 import { monomorphize } from './mono/index.js';
 import type { CodegenUnit } from './mono/types.js';
-import { codegenCrate } from './ssa/base.js';
+import { codegenCrate, type CrateInput } from './ssa/base.js';
 import { link, type OutputKind } from './ssa/back/link.js';
 import { ToolError } from './ssa/back/linker.js';
 import { LayoutCx } from './ssa/layout/layout-cx.js';
@@ -57,26 +57,42 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     ms: Math.round(performance.now() - start),
   });
 
-  const checked = checkCrate(sources, { rustSources: options.rustSources });
-  if (hasErrors(checked.diagnostics)) return done(false, checked.diagnostics);
-
-  const crateName = options.crateName ?? crateNameOf(sources);
-  const layouts = new LayoutCx(checked.crate.index.adts, { closureCaptures: (text) => checked.crate.index.adts.closureCaptures(text) });
-  const mono = monomorphize(checked.crate, { cgus: options.cgus, crateName }, layouts);
-  if (hasErrors(mono.diagnostics)) return done(false, [...checked.diagnostics, ...mono.diagnostics], mono.units);
+  const prepared = prepareCrate(sources, options);
+  if (!prepared.input) return done(false, prepared.diagnostics, prepared.units);
+  const { input } = prepared;
 
   const backend = selectBackend(options.backend);
-  const generated = await codegenCrate(backend, { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, { opt: options.opt });
-  const diagnostics = [...checked.diagnostics, ...mono.diagnostics, ...generated.diagnostics];
-  if (hasErrors(diagnostics)) return done(false, diagnostics, mono.units);
+  const generated = await codegenCrate(backend, input, { opt: options.opt });
+  const diagnostics = [...prepared.diagnostics, ...generated.diagnostics];
+  if (hasErrors(diagnostics)) return done(false, diagnostics, input.units);
 
   try {
     await link(generated.objects, options.output, { kind: options.emit, linkArgs: options.linkArgs });
   } catch (e) {
-    if (e instanceof ToolError) return done(false, diagnostics, mono.units, undefined, [e.message]);
+    if (e instanceof ToolError) return done(false, diagnostics, input.units, undefined, [e.message]);
     throw e;
   }
-  return done(true, diagnostics, mono.units, options.output);
+  return done(true, diagnostics, input.units, options.output);
+}
+
+export interface PreparedCrate {
+  /** What code generation needs; absent when checking or monomorphization found errors. */
+  input?: CrateInput;
+  units: CodegenUnit[];
+  diagnostics: Diagnostic[];
+}
+
+/** The front half of the pipeline, shared by builds, `emit` and the benchmarks: check, lay out, monomorphize. */
+export function prepareCrate(sources: SourceFile[], options: { cgus: number; crateName?: string; rustSources?: SourceFile[] }): PreparedCrate {
+  const checked = checkCrate(sources, { rustSources: options.rustSources });
+  if (hasErrors(checked.diagnostics)) return { units: [], diagnostics: checked.diagnostics };
+  const crateName = options.crateName ?? crateNameOf(sources);
+  const adts = checked.crate.index.adts;
+  const layouts = new LayoutCx(adts, { closureCaptures: (text) => adts.closureCaptures(text) });
+  const mono = monomorphize(checked.crate, { cgus: options.cgus, crateName }, layouts);
+  const diagnostics = [...checked.diagnostics, ...mono.diagnostics];
+  if (hasErrors(diagnostics)) return { units: mono.units, diagnostics };
+  return { input: { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, units: mono.units, diagnostics };
 }
 
 function hasErrors(ds: Diagnostic[]): boolean {

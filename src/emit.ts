@@ -3,14 +3,11 @@
 // and the backend prints that function.
 
 import { type Diagnostic, DiagnosticSink, type SourceFile, sortDiagnostics } from './diagnostics.js';
-import { checkCrate } from './mir/check.js';
 import { pathKey } from './mir/ty.js';
-import { monomorphize } from './mono/index.js';
 import type { MonoItem } from './mono/types.js';
 import { compileCodegenUnit } from './ssa/base.js';
-import { LayoutCx } from './ssa/layout/layout-cx.js';
 import { type BackendName, selectBackend } from './backends/select.js';
-import { crateNameOf } from './build.js';
+import { prepareCrate } from './build.js';
 
 export interface EmitOptions {
   backend: BackendName;
@@ -23,14 +20,11 @@ export interface EmitOptions {
 }
 
 export async function emitFunction(sources: SourceFile[], options: EmitOptions): Promise<{ diagnostics: Diagnostic[]; text?: string }> {
-  const checked = checkCrate(sources, { rustSources: options.rustSources });
-  if (checked.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: checked.diagnostics };
-  const crateName = crateNameOf(sources);
-  const layouts = new LayoutCx(checked.crate.index.adts, { closureCaptures: (text: string) => checked.crate.index.adts.closureCaptures(text) });
-  const mono = monomorphize(checked.crate, { cgus: options.cgus, crateName }, layouts);
-  if (mono.diagnostics.some((d) => d.severity === 'error')) return { diagnostics: [...checked.diagnostics, ...mono.diagnostics] };
+  const prepared = prepareCrate(sources, { cgus: options.cgus, rustSources: options.rustSources });
+  if (!prepared.input) return { diagnostics: prepared.diagnostics };
+  const { input } = prepared;
   const matches = (m: MonoItem) => m.kind === 'fn' && m.instance.def.kind === 'item' && (pathKey(m.instance.def.item.item.name) === options.function || m.instance.symbol === options.function || m.instance.key === options.function);
-  const unit = mono.units.find((u) => u.items.some((i) => matches(i.item)));
+  const unit = input.units.find((u) => u.items.some((i) => matches(i.item)));
   const sink = new DiagnosticSink();
   if (!unit) {
     const file = sources[0]!;
@@ -38,7 +32,7 @@ export async function emitFunction(sources: SourceFile[], options: EmitOptions):
     return { diagnostics: sink.list };
   }
   const backend = selectBackend(options.backend);
-  const module = compileCodegenUnit(backend, { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, unit, { opt: options.opt }, sink);
+  const module = compileCodegenUnit(backend, input, unit, { opt: options.opt }, sink);
   if (!module) return { diagnostics: sortDiagnostics(sink.list) };
   const texts = unit.items.filter((i) => matches(i.item)).map((i) => backend.functionText(module, (i.item as Extract<MonoItem, { kind: 'fn' }>).instance.symbol) ?? '');
   return { diagnostics: sink.list, text: texts.join('\n') };

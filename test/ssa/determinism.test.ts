@@ -6,19 +6,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { llvmBackend } from '../../src/backends/llvm/index.js';
 import { SourceFile } from '../../src/diagnostics.js';
-import { checkCrate } from '../../src/mir/check.js';
-import { monomorphize } from '../../src/mono/index.js';
+import { prepareCrate } from '../../src/build.js';
 import { codegenCrate } from '../../src/ssa/base.js';
-import { LayoutCx } from '../../src/ssa/layout/layout-cx.js';
 import { CORPUS_DIR } from '../support/paths.js';
 
 async function objects(file: string, opt: 0 | 2): Promise<{ name: string; sha: string }[]> {
-  const source = new SourceFile(file, readFileSync(file, 'utf8'));
-  const checked = checkCrate([source]);
-  expect(checked.diagnostics).toEqual([]);
-  const layouts = new LayoutCx(checked.crate.index.adts, { closureCaptures: (t) => checked.crate.index.adts.closureCaptures(t) });
-  const mono = monomorphize(checked.crate, { cgus: 4, crateName: 'det' }, layouts);
-  const out = await codegenCrate(llvmBackend(), { crate: checked.crate, crateName: 'det', units: mono.units, mono: mono.queries, layouts }, { opt });
+  const prepared = prepareCrate([new SourceFile(file, readFileSync(file, 'utf8'))], { cgus: 4, crateName: 'det' });
+  expect(prepared.diagnostics).toEqual([]);
+  const out = await codegenCrate(llvmBackend(), prepared.input!, { opt });
   expect(out.diagnostics).toEqual([]);
   const { createHash } = await import('node:crypto');
   return out.objects.map((o) => ({ name: o.name, sha: createHash('sha256').update(o.bytes).digest('hex') }));

@@ -121,7 +121,8 @@ export function loadCastRegs<B extends BackendTypes>(fx: FunctionCx<B>, place: P
   return regs.map((r, i) => bx.load(r, i === 0 ? buf : bx.ptrAdd(buf, bx.constInt(I64, BigInt(8 * i))), 8));
 }
 
-function storeCastRegs<B extends BackendTypes>(fx: FunctionCx<B>, values: B['Value'][], layout: Layout): PlaceRef<B> {
+/** Puts the registers of the C ABI's `cast` mode back into memory, as a value of `layout`. */
+export function storeCastRegs<B extends BackendTypes>(fx: FunctionCx<B>, values: B['Value'][], layout: Layout): PlaceRef<B> {
   const { bx } = fx;
   const buf = bx.alloca(Math.max(values.length * 8, layout.size), Math.max(8, layout.align));
   values.forEach((v, i) => bx.store(v, i === 0 ? buf : bx.ptrAdd(buf, bx.constInt(I64, BigInt(8 * i))), 8));

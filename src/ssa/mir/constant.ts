@@ -17,6 +17,7 @@ import type { BackendTypes, DataReloc } from '../traits/index.js';
 import { I64 } from '../traits/index.js';
 import { fnRef } from './declare.js';
 import { vtableGlobal } from './vtable.js';
+import { isEnum } from './discriminant.js';
 import { CodegenError, type FunctionCx, type UnitCx } from './function-cx.js';
 import { pairBOffset, type OperandRef, zstOperand } from './operand.js';
 import { fieldOffset } from './place.js';
@@ -353,7 +354,7 @@ function writeAdt<B extends BackendTypes>(ucx: UnitCx<B>, fx: FunctionCx<B> | un
   const layouts = ucx.layouts;
   let variantLayout = layout;
   let variantIndex = 0;
-  if (layout.variants.kind === 'multiple' || isEnumTy(ucx, layout.ty)) {
+  if (layout.variants.kind === 'multiple' || isEnum(ucx.layouts.adts, layout.ty)) {
     const segs = identSegments(path) ?? [];
     const name = segs[segs.length - 1] ?? '';
     variantIndex = layouts.variantIndex(layout.ty, name);
@@ -370,9 +371,6 @@ function writeAdt<B extends BackendTypes>(ucx: UnitCx<B>, fx: FunctionCx<B> | un
   void subst;
 }
 
-function isEnumTy<B extends BackendTypes>(ucx: UnitCx<B>, ty: Ty): boolean {
-  return ty.kind === 'named' && ucx.layouts.adts.lookup(ty.path)?.kind === 'enum';
-}
 
 /** Writes the tag that selects `variant` (nothing for single-variant layouts or the untagged niche variant). */
 export function writeTag<B extends BackendTypes>(ucx: UnitCx<B>, layout: Layout, variant: number, out: ConstBytes, at: number): void {

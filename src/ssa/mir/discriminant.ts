@@ -2,11 +2,13 @@
 // and `codegen_set_discr`): a direct tag holds the discriminant; a niche tag holds an
 // invalid value of another variant's field, from which the variant is decoded.
 
+import type { Ty } from '../../mir/ast.js';
+import type { AdtTable } from '../../mir/adt-table.js';
 import type { Layout } from '../layout/layout.js';
 import { scalarRegType } from '../layout/layout-cx.js';
 import type { BackendTypes, IntRegType } from '../traits/index.js';
 import { I64 } from '../traits/index.js';
-import type { FunctionCx } from './function-cx.js';
+import { CodegenError, type FunctionCx } from './function-cx.js';
 import type { PlaceRef } from './operand.js';
 import { fieldOffset } from './place.js';
 
@@ -17,7 +19,7 @@ function destBits(l: Layout): IntRegType {
 
 function tagPlace<B extends BackendTypes>(fx: FunctionCx<B>, place: PlaceRef<B>): { ptr: B['Value']; reg: ReturnType<typeof scalarRegType>; align: number } {
   const v = place.layout.variants;
-  if (v.kind !== 'multiple') throw new Error('not a multi-variant layout');
+  if (v.kind !== 'multiple') throw new CodegenError('internal: not a multi-variant layout');
   const off = fieldOffset(place.layout, v.tagField);
   const ptr = off === 0 ? place.ptr : fx.bx.ptrAdd(place.ptr, fx.bx.constInt(I64, BigInt(off)));
   const reg = scalarRegType(v.tag);
@@ -32,7 +34,7 @@ export function readDiscriminant<B extends BackendTypes>(fx: FunctionCx<B>, plac
   const out = destBits(dest);
   const v = place.layout.variants;
   const ty = place.layout.ty;
-  if (v.kind === 'single') return bx.constInt(out, isEnum(fx, place.layout) ? layouts.discriminant(ty, v.index) : 0n);
+  if (v.kind === 'single') return bx.constInt(out, isEnum(layouts.adts, ty) ? layouts.discriminant(ty, v.index) : 0n);
   const tag = tagPlace(fx, place);
   let raw = bx.load(tag.reg, tag.ptr, tag.align);
   if (tag.reg.kind === 'ptr') raw = bx.ptrToInt(raw);
@@ -44,17 +46,9 @@ export function readDiscriminant<B extends BackendTypes>(fx: FunctionCx<B>, plac
   const relative = bx.intBinary('sub', raw, bx.constInt(tagTy, nicheStart));
   const span = BigInt(nicheVariants.end - nicheVariants.start);
   const isNiche = bx.intCompare('ule', relative, bx.constInt(tagTy, span));
-  // Variant index, then its discriminant (they coincide unless discriminants are explicit).
+  // The variant index; niche-encoded enums have no explicit discriminants, so it is the discriminant.
   const variantIdx = bx.intBinary('add', bx.intCast(relative, out.bits, false), bx.constInt(out, BigInt(nicheVariants.start)));
-  let discr = bx.select(isNiche, variantIdx, bx.constInt(out, BigInt(untaggedVariant)));
-  const count = v.variants.length;
-  let identity = true;
-  for (let i = 0; i < count; i++) if (layouts.discriminant(ty, i) !== BigInt(i)) identity = false;
-  if (!identity) {
-    let mapped = bx.constInt(out, layouts.discriminant(ty, 0));
-    for (let i = 1; i < count; i++) mapped = bx.select(bx.intCompare('eq', discr, bx.constInt(out, BigInt(i))), bx.constInt(out, layouts.discriminant(ty, i)), mapped);
-    discr = mapped;
-  }
+  const discr = bx.select(isNiche, variantIdx, bx.constInt(out, BigInt(untaggedVariant)));
   return discr;
 }
 
@@ -75,6 +69,7 @@ export function writeDiscriminant<B extends BackendTypes>(fx: FunctionCx<B>, pla
   bx.store(c, tag.ptr, tag.align);
 }
 
-function isEnum<B extends BackendTypes>(fx: FunctionCx<B>, l: Layout): boolean {
-  return l.ty.kind === 'named' && fx.ucx.layouts.adts.lookup(l.ty.path)?.kind === 'enum';
+/** Whether a type is an enum (a single-variant enum still has a discriminant). */
+export function isEnum(adts: AdtTable, ty: Ty): boolean {
+  return ty.kind === 'named' && adts.lookup(ty.path)?.kind === 'enum';
 }

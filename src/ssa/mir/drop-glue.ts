@@ -10,7 +10,7 @@ import { CodegenError, type UnitCx } from './function-cx.js';
 import { fieldOffset } from './place.js';
 
 export function codegenDropGlue<B extends BackendTypes>(ucx: UnitCx<B>, glue: Instance): void {
-  if (glue.def.kind !== 'dropGlue') throw new Error('not drop glue');
+  if (glue.def.kind !== 'dropGlue') throw new CodegenError('internal: not drop glue');
   const ty = glue.def.ty;
   const f = fnRef(ucx, glue);
   const bx = ucx.cx.defineFn(f.fn);

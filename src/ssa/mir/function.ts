@@ -11,7 +11,7 @@ import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
 import type { BackendTypes } from '../traits/index.js';
 import { reversePostorder, ssaLocals } from './analyze.js';
-import { codegenTerminator } from './block.js';
+import { codegenTerminator, storeCastRegs } from './block.js';
 import { finishPanicBlock } from './panic.js';
 import { fnRef } from './declare.js';
 import { CodegenError, type FunctionCx, type LocalRef, type UnitCx } from './function-cx.js';
@@ -79,11 +79,7 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
       }
       case 'cast': {
         const values = arg.mode.regs.map(() => bx.param(param++));
-        const place = slot(layout);
-        const buf = bx.alloca(values.length * 8, 8);
-        values.forEach((v, k) => bx.store(v, k === 0 ? buf : bx.ptrAdd(buf, bx.constInt({ kind: 'int', bits: 64 }, BigInt(8 * k))), 8));
-        bx.memcpy(place.ptr, buf, bx.constInt({ kind: 'int', bits: 64 }, BigInt(layout.size)), Math.min(8, layout.align));
-        ref = { kind: 'place', place };
+        ref = { kind: 'place', place: storeCastRegs(fx, values, layout) };
         break;
       }
       case 'indirect':

@@ -3,10 +3,11 @@
 // or zero-sized. Loading from a place and storing into one go through here, so the
 // memory form of every layout is decided in exactly one place.
 
+import { CodegenError } from './function-cx.js';
 import type { Layout, Scalar } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
 import { scalarRegType } from '../layout/layout-cx.js';
-import type { BackendTypes, BuilderMethods, RegType } from '../traits/index.js';
+import type { BackendTypes, BuilderMethods } from '../traits/index.js';
 
 export type OperandValue<B extends BackendTypes> =
   | { kind: 'ref'; ptr: B['Value'] }
@@ -27,13 +28,9 @@ export interface PlaceRef<B extends BackendTypes> {
 }
 
 export function assertNever(x: never): never {
-  throw new Error(`unexpected ${JSON.stringify(x)}`);
+  throw new CodegenError(`internal: unexpected ${JSON.stringify(x)}`);
 }
 
-export function immediateType(layout: Layout): RegType {
-  if (layout.repr.kind !== 'scalar') throw new Error('not a scalar layout');
-  return scalarRegType(layout.repr.scalar);
-}
 
 /** The byte offset of the second half of a scalar pair. */
 export function pairBOffset(a: Scalar, b: Scalar): number {
@@ -92,7 +89,7 @@ export function storeOperand<B extends BackendTypes>(bx: BuilderMethods<B>, op: 
       bx.store(v.v, dest.ptr, Math.min(l.align, op.layout.repr.kind === 'scalar' ? scalarBytes(op.layout.repr.scalar) : l.align));
       return;
     case 'pair': {
-      if (op.layout.repr.kind !== 'scalarPair') throw new Error('pair operand without a pair layout');
+      if (op.layout.repr.kind !== 'scalarPair') throw new CodegenError('internal: pair operand without a pair layout');
       const { a, b } = op.layout.repr;
       const off = pairBOffset(a, b);
       bx.store(v.a, dest.ptr, scalarAlignIn(a, l.align));
@@ -133,7 +130,7 @@ export function fromImmediates<B extends BackendTypes>(layout: Layout, values: B
 /** The one immediate of a scalar operand (loading it when it is in memory). */
 export function immediateOf<B extends BackendTypes>(bx: BuilderMethods<B>, op: OperandRef<B>): B['Value'] {
   const vs = immediates(bx, op);
-  if (vs.length !== 1) throw new Error(`expected a scalar operand, found ${vs.length} values`);
+  if (vs.length !== 1) throw new CodegenError(`internal: expected a scalar operand, found ${vs.length} values`);
   return vs[0];
 }
 

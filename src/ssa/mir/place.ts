@@ -12,9 +12,6 @@ import { I64 } from '../traits/index.js';
 import { CodegenError, type FunctionCx } from './function-cx.js';
 import { loadOperand, type OperandRef, pairBOffset, type PlaceRef, zstOperand } from './operand.js';
 
-export function layoutOfTy<B extends BackendTypes>(fx: FunctionCx<B>, ty: Parameters<FunctionCx<B>['ucx']['layouts']['layoutOf']>[0]): Layout {
-  return fx.ucx.layouts.layoutOf(ty);
-}
 
 export function localLayout<B extends BackendTypes>(fx: FunctionCx<B>, local: Local): Layout {
   return fx.ucx.layouts.layoutOf(fx.types.localTy(local));

@@ -15,7 +15,7 @@ import { CodegenError, type FunctionCx } from './function-cx.js';
 import { fnRef } from './declare.js';
 import { immediateOf, immediates, loadOperand, type OperandRef, type PlaceRef, storeOperand, zstOperand } from './operand.js';
 import { codegenPlace, consumeProjected, elementLayout, fieldOffset } from './place.js';
-import { readDiscriminant, writeDiscriminant } from './discriminant.js';
+import { isEnum, readDiscriminant, writeDiscriminant } from './discriminant.js';
 import { vtableAddress } from './vtable.js';
 import { intBits, isSigned, threeWay } from './int-ops.js';
 
@@ -133,7 +133,7 @@ function aggregateInto<B extends BackendTypes>(fx: FunctionCx<B>, dest: PlaceRef
   if (agg.kind === 'adt') {
     const segs = agg.path.segments;
     const last = segs[segs.length - 1];
-    if (dest.layout.variants.kind === 'multiple' || isEnum(fx, dest.layout)) {
+    if (dest.layout.variants.kind === 'multiple' || isEnum(layouts.adts, dest.layout.ty)) {
       const name = last?.kind === 'ident' ? last.name : '';
       variant = layouts.variantIndex(dest.layout.ty, name);
       target = layouts.forVariant(dest.layout, variant);
@@ -160,9 +160,6 @@ function aggregateInto<B extends BackendTypes>(fx: FunctionCx<B>, dest: PlaceRef
   if (dest.layout.variants.kind === 'multiple') writeDiscriminant(fx, dest, variant);
 }
 
-function isEnum<B extends BackendTypes>(fx: FunctionCx<B>, l: Layout): boolean {
-  return l.ty.kind === 'named' && fx.ucx.layouts.adts.lookup(l.ty.path)?.kind === 'enum';
-}
 
 // ------------------------------------------------------------------ rvalues as operands
 

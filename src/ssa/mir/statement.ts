@@ -6,7 +6,7 @@ import type { Local, Place, Statement } from '../../mir/ast.js';
 import type { BackendTypes } from '../traits/index.js';
 import { I64 } from '../traits/index.js';
 import { writeDiscriminant } from './discriminant.js';
-import type { FunctionCx } from './function-cx.js';
+import { CodegenError, type FunctionCx } from './function-cx.js';
 import { immediateOf, loadOperand, type OperandRef, type PlaceRef } from './operand.js';
 import { codegenPlace, localLayout } from './place.js';
 import { codegenOperand, codegenRvalueInto, codegenRvalueOperand } from './rvalue.js';
@@ -69,7 +69,7 @@ export function ssaTarget<B extends BackendTypes>(fx: FunctionCx<B>, place: Plac
 
 export function defineLocal<B extends BackendTypes>(fx: FunctionCx<B>, local: Local, op: OperandRef<B>): void {
   const ref = fx.locals.get(local);
-  if (ref?.kind !== 'operand') throw new Error(`internal: _${local} is not an SSA local`);
+  if (ref?.kind !== 'operand') throw new CodegenError(`internal: _${local} is not an SSA local`);
   // A value still in memory is loaded now, so later writes to that memory cannot change it.
   ref.op = op.val.kind === 'ref' ? loadOperand(fx.bx, { ptr: op.val.ptr, layout: op.layout }) : { layout: localLayout(fx, local), val: op.val };
 }
