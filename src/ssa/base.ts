@@ -63,7 +63,7 @@ export function compileCodegenUnit<B extends BackendTypes, M extends CodegenCx<B
 }
 
 function unitCx<B extends BackendTypes>(cx: CodegenCx<B>, input: CrateInput): UnitCx<B> {
-  return { cx, layouts: input.layouts, mono: input.mono, index: input.crate.index, crateName: input.crateName, fns: new Map(), data: new Map(), panicSymbol: PANIC_SYMBOL, linkage: new Map() };
+  return { cx, layouts: input.layouts, mono: input.mono, index: input.crate.index, crateName: input.crateName, fns: new Map(), data: new Map(), allocs: new Map(), allocKeys: new Map(), panicSymbol: PANIC_SYMBOL, linkage: new Map() };
 }
 
 /** The runtime module of the crate (see runtime.ts), lowered into a fresh module. */

@@ -2,6 +2,8 @@
 // `non_ssa_locals`): a scalar or scalar-pair local that is assigned exactly once, as a
 // whole, in a place that dominates every use, and is never borrowed, written through
 // a projection, downcast or asked for its discriminant. Everything else gets a slot.
+// Also the control flow the lowering walks: reverse postorder (definitions before
+// uses) and immediate dominators.
 
 import type { BasicBlock, Body, Local, Operand, Place, Rvalue, Statement, Terminator } from '../../mir/ast.js';
 import { rvalueOperands, successors } from '../../mir/visit.js';
@@ -14,7 +16,7 @@ interface Site {
   index: number;
 }
 
-export function ssaLocals(body: Body, argCount: number, layoutOf: (local: Local) => Layout): Set<Local> {
+export function ssaLocals(body: Body, cfg: ControlFlow, argCount: number, layoutOf: (local: Local) => Layout): Set<Local> {
   const defs = new Map<number, Site[]>();
   const uses = new Map<number, Site[]>();
   const memory = new Set<number>();
@@ -115,8 +117,7 @@ export function ssaLocals(body: Body, argCount: number, layoutOf: (local: Local)
     terminator(b.terminator, { block: b.id, index: b.statements.length }, b);
   }
   // A call result defined on an edge into a block that has other predecessors does not dominate.
-  const dom = dominators(body);
-  const preds = predecessors(body);
+  const preds = cfg.preds;
   const out = new Set<Local>();
   const all = new Set<number>([...defs.keys(), ...uses.keys()]);
   for (let l = 0; l <= argCount; l++) all.add(l);
@@ -140,7 +141,7 @@ export function ssaLocals(body: Body, argCount: number, layoutOf: (local: Local)
     if (!isArg) {
       const def = d[0]!;
       if (def.index === -1 && (preds.get(def.block)?.length ?? 0) !== 1) continue;
-      const ok = (uses.get(l) ?? []).every((u) => dominatesSite(dom, def, u));
+      const ok = (uses.get(l) ?? []).every((u) => dominatesSite(cfg, def, u));
       if (!ok) continue;
     }
     out.add(local);
@@ -148,12 +149,12 @@ export function ssaLocals(body: Body, argCount: number, layoutOf: (local: Local)
   return out;
 }
 
-function dominatesSite(dom: Map<number, Set<number>>, def: Site, use: Site): boolean {
+function dominatesSite(cfg: ControlFlow, def: Site, use: Site): boolean {
   if (def.block === use.block) return def.index < use.index;
-  return dom.get(use.block)?.has(def.block) ?? false;
+  return dominates(cfg, def.block, use.block);
 }
 
-export function predecessors(body: Body): Map<number, number[]> {
+function predecessors(body: Body): Map<number, number[]> {
   const preds = new Map<number, number[]>();
   for (const b of body.blocks) {
     for (const s of successors(b.terminator)) {
@@ -165,39 +166,62 @@ export function predecessors(body: Body): Map<number, number[]> {
   return preds;
 }
 
-/** For each block, the set of blocks that dominate it (itself included); iterative. */
-export function dominators(body: Body): Map<number, Set<number>> {
+/** The control-flow facts the lowering needs of a body, computed once. */
+export interface ControlFlow {
+  /** Reachable blocks in reverse postorder, then the unreachable ones. */
+  order: number[];
+  preds: Map<number, number[]>;
+  /** Immediate dominators of the reachable blocks (bb0 is its own). */
+  idom: Map<number, number>;
+}
+
+export function controlFlow(body: Body): ControlFlow {
+  const order = reversePostorder(body);
   const preds = predecessors(body);
-  const ids = body.blocks.map((b) => b.id as number);
-  const all = new Set(ids);
-  const dom = new Map<number, Set<number>>();
-  for (const id of ids) dom.set(id, id === 0 ? new Set([0]) : new Set(all));
+  return { order, preds, idom: immediateDominators(order, preds) };
+}
+
+/** Cooper, Harvey and Kennedy's iterative algorithm over the reverse postorder. */
+function immediateDominators(order: number[], preds: Map<number, number[]>): Map<number, number> {
+  const rank = new Map(order.map((b, i) => [b, i]));
+  const idom = new Map<number, number>([[0, 0]]);
+  const intersect = (a: number, b: number): number => {
+    while (a !== b) {
+      while (rank.get(a)! > rank.get(b)!) a = idom.get(a)!;
+      while (rank.get(b)! > rank.get(a)!) b = idom.get(b)!;
+    }
+    return a;
+  };
   let changed = true;
   while (changed) {
     changed = false;
-    for (const id of ids) {
-      if (id === 0) continue;
-      const ps = preds.get(id) ?? [];
-      let next: Set<number> | undefined;
-      for (const p of ps) {
-        const dp = dom.get(p)!;
-        if (!next) next = new Set(dp);
-        else for (const x of next) if (!dp.has(x)) next.delete(x);
+    for (const b of order) {
+      if (b === 0) continue;
+      let next: number | undefined;
+      for (const p of preds.get(b) ?? []) {
+        if (!idom.has(p)) continue;
+        next = next === undefined ? p : intersect(p, next);
       }
-      next ??= new Set();
-      next.add(id);
-      const cur = dom.get(id)!;
-      if (next.size !== cur.size) {
-        dom.set(id, next);
+      if (next !== undefined && idom.get(b) !== next) {
+        idom.set(b, next);
         changed = true;
       }
     }
   }
-  return dom;
+  return idom;
+}
+
+/** Whether block `a` dominates block `b` (unreachable blocks are dominated by nothing). */
+export function dominates(cfg: ControlFlow, a: number, b: number): boolean {
+  if (!cfg.idom.has(b)) return false;
+  for (let x = b; ; x = cfg.idom.get(x)!) {
+    if (x === a) return true;
+    if (x === 0) return false;
+  }
 }
 
 /** Blocks in reverse postorder from bb0, then the unreachable ones: SSA definitions come before their uses. */
-export function reversePostorder(body: Body): number[] {
+function reversePostorder(body: Body): number[] {
   const byId = new Map(body.blocks.map((b) => [b.id as number, b]));
   const seen = new Set<number>();
   const post: number[] = [];

@@ -205,17 +205,29 @@ function targetKey<B extends BackendTypes>(ucx: UnitCx<B>, t: RelocTarget): stri
     case 'bytes':
       return `bytes:${createHash('sha256').update(t.bytes).digest('hex')}:${t.align}`;
     case 'alloc': {
-      const a = findAlloc(ucx, t.file, t.id);
-      if (a.alloc.kind === 'memory' && a.alloc.static) return `static:${ucx.mono.staticSymbol(staticPath(a.alloc.static))}`;
-      if (a.alloc.kind === 'static') return `static:${ucx.mono.staticSymbol(staticPath(a.alloc.name))}`;
-      if (a.alloc.kind === 'fn') return `fn:${ucx.mono.allocFn(a.alloc.text).symbol}`;
-      if (a.alloc.kind === 'vtable') return `vtable:${ucx.mono.allocVtable(a.alloc.text).symbol}`;
-      if (a.alloc.kind !== 'memory') return `alloc:${a.alloc.kind}`;
-      const h = createHash('sha256').update(a.alloc.bytes);
-      for (const r of a.alloc.relocs) h.update(`|${r.offset}+${r.addend}->${targetKey(ucx, { kind: 'alloc', file: t.file, id: r.alloc })}`);
-      return `alloc:${h.digest('hex')}`;
+      const memoKey = `${t.file.name}#${t.id}`;
+      const known = ucx.allocKeys.get(memoKey);
+      if (known !== undefined) return known;
+      // Allocations may point at each other in a cycle: the inner visit sees a stand-in.
+      ucx.allocKeys.set(memoKey, `cycle:${memoKey}`);
+      const key = allocKey(ucx, t.file, t.id);
+      ucx.allocKeys.set(memoKey, key);
+      return key;
     }
   }
+}
+
+/** The content key of a dumped allocation: what it holds, and what its pointers lead to. */
+function allocKey<B extends BackendTypes>(ucx: UnitCx<B>, file: SourceFile, id: number): string {
+  const a = findAlloc(ucx, file, id);
+  if (a.alloc.kind === 'memory' && a.alloc.static) return `static:${ucx.mono.staticSymbol(staticPath(a.alloc.static))}`;
+  if (a.alloc.kind === 'static') return `static:${ucx.mono.staticSymbol(staticPath(a.alloc.name))}`;
+  if (a.alloc.kind === 'fn') return `fn:${ucx.mono.allocFn(a.alloc.text).symbol}`;
+  if (a.alloc.kind === 'vtable') return `vtable:${ucx.mono.allocVtable(a.alloc.text).symbol}`;
+  if (a.alloc.kind !== 'memory') return `alloc:${a.alloc.kind}`;
+  const h = createHash('sha256').update(a.alloc.bytes);
+  for (const r of a.alloc.relocs) h.update(`|${r.offset}+${r.addend}->${targetKey(ucx, { kind: 'alloc', file, id: r.alloc })}`);
+  return `alloc:${h.digest('hex')}`;
 }
 
 function staticPath(name: string): Path {
@@ -230,6 +242,15 @@ function findAlloc<B extends BackendTypes>(ucx: UnitCx<B>, file: SourceFile, id:
 
 /** The data symbol of a dumped allocation: the static it belongs to, or internal data. */
 export function allocGlobal<B extends BackendTypes>(ucx: UnitCx<B>, file: SourceFile, id: number): B['Global'] {
+  const memoKey = `${file.name}#${id}`;
+  const known = ucx.allocs.get(memoKey);
+  if (known !== undefined) return known;
+  const g = emitAlloc(ucx, file, id);
+  ucx.allocs.set(memoKey, g);
+  return g;
+}
+
+function emitAlloc<B extends BackendTypes>(ucx: UnitCx<B>, file: SourceFile, id: number): B['Global'] {
   const a = findAlloc(ucx, file, id);
   const alloc = a.alloc;
   if (alloc.kind === 'static' || (alloc.kind === 'memory' && alloc.static)) {

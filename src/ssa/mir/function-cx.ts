@@ -28,6 +28,9 @@ export interface UnitCx<B extends BackendTypes> {
   fns: Map<string, DeclaredFn<B>>;
   /** Data symbols emitted in this module, by symbol. */
   data: Map<string, B['Global']>;
+  /** Dumped allocations already emitted, by `file#id`, and their content keys: each is hashed once. */
+  allocs: Map<string, B['Global']>;
+  allocKeys: Map<string, string>;
   /** The symbol of the runtime's panic entry point. */
   panicSymbol: string;
   /** Linkage of the unit's own items, by symbol; anything else is external. */

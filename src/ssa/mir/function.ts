@@ -10,7 +10,7 @@ import { LayoutError } from '../layout/layout-cx.js';
 import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
 import type { BackendTypes } from '../traits/index.js';
-import { reversePostorder, ssaLocals } from './analyze.js';
+import { controlFlow, ssaLocals } from './analyze.js';
 import { codegenTerminator, storeCastRegs } from './block.js';
 import { finishPanicBlock } from './panic.js';
 import { fnRef } from './declare.js';
@@ -26,7 +26,8 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
   const fx: FunctionCx<B> = { ucx, bx, instance, body, file, types, abi: f.abi, locals: new Map(), blocks: [] };
   const layoutOf = (l: Local): Layout => ucx.layouts.layoutOf(types.localTy(l));
   const argCount = f.abi.args.length;
-  const ssa = ssaLocals(body, argCount, layoutOf);
+  const cfg = controlFlow(body);
+  const ssa = ssaLocals(body, cfg, argCount, layoutOf);
   const staticSlots = instance.def.kind === 'constBody';
 
   const slot = (layout: Layout): PlaceRef<B> => {
@@ -102,7 +103,7 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
   if (entry === undefined) throw new CodegenError('a body without blocks');
   bx.br(entry);
   const byId = new Map(body.blocks.map((b) => [b.id as number, b]));
-  for (const id of reversePostorder(body)) {
+  for (const id of cfg.order) {
     const b = byId.get(id)!;
     bx.positionAtEnd(fx.blocks[b.id]!);
     if (b.cleanup) {
