@@ -226,8 +226,8 @@ export class LlvmBuilder implements BuilderMethods<LlvmTypes> {
     if (direct) this.checkOwn(direct);
     const params = sig.params.map(paramTyOf);
     params.forEach((p, i) => this.expectTy(args[i]!, p.ty, `argument ${i}`));
-    // A variadic callee keeps its declared fixed parameters; an indirect one treats all as fixed.
-    const fixed = sig.variadic && direct?.sig.variadic ? Math.min(direct.sig.params.length, params.length) : params.length;
+    // A variadic call names how many parameters are fixed; else a declared callee tells.
+    const fixed = !sig.variadic ? params.length : (sig.fixedParams ?? (direct?.sig.variadic ? Math.min(direct.sig.params.length, params.length) : params.length));
     const fnTy: FnType = { ret: retTyOf(sig.returns), params: params.slice(0, fixed), variadic: sig.variadic };
     const callArgs: CallArg[] = args.map((value, i) => ({ value, param: params[i]! }));
     const inst = this.emit(fnTy.ret, {

@@ -124,7 +124,9 @@ export function backendSig(abi: FnAbi): BackendSig {
   const params: SigParam[] = [];
   const ret = abi.ret;
   if (ret.mode.kind === 'indirect') params.push({ ty: { kind: 'ptr' }, sret: { size: ret.layout.size, align: ret.layout.align } });
-  for (const arg of abi.args) {
+  let fixedParams: number | undefined;
+  for (const [i, arg] of abi.args.entries()) {
+    if (abi.variadic && i === abi.fixedCount) fixedParams = params.length;
     switch (arg.mode.kind) {
       case 'ignore':
         break;
@@ -145,7 +147,10 @@ export function backendSig(abi: FnAbi): BackendSig {
         break;
     }
   }
-  return { params, returns: returnRegs(ret), variadic: abi.variadic, noReturn: abi.noReturn };
+  if (abi.variadic) fixedParams ??= params.length;
+  const sig: BackendSig = { params, returns: returnRegs(ret), variadic: abi.variadic, noReturn: abi.noReturn };
+  if (fixedParams !== undefined) sig.fixedParams = fixedParams;
+  return sig;
 }
 
 function returnRegs(ret: ArgAbi): RegType[] {

@@ -213,7 +213,9 @@ function codegenCall<B extends BackendTypes>(fx: FunctionCx<B>, t: Extract<Termi
       const fty = fnOp.layout.ty;
       if (fty.kind !== 'fnPtr') throw new CodegenError('calling a value that is not a function pointer', t.span);
       const conv = fty.sig.abi === 'C' || fty.sig.abi === '"C"' ? 'c' : 'rust';
-      const abi = fnAbiOf(fx.ucx.layouts, conv, fty.sig.params, fty.sig.ret, fty.sig.variadic);
+      // A variadic pointer is called like a variadic function: the extra arguments' own types.
+      const extra = fty.sig.variadic ? args.slice(fty.sig.params.length).map((a) => a.layout.ty) : [];
+      const abi = fnAbiOf(fx.ucx.layouts, conv, [...fty.sig.params, ...extra], fty.sig.ret, fty.sig.variadic, fty.sig.params.length);
       finish(emitCall(fx, abi, immediateOf(bx, fnOp), args, t.dest, destLayout));
       return;
     }

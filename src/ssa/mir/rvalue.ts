@@ -12,7 +12,9 @@ import type { BackendTypes, IntPredicate, FloatPredicate } from '../traits/index
 import { I64, I8 } from '../traits/index.js';
 import { codegenConst } from './constant.js';
 import { CodegenError, type FunctionCx } from './function-cx.js';
-import { fnRef } from './declare.js';
+import { externFnRef, fnRef } from './declare.js';
+import { fnAbiOf } from '../abi/fn-abi.js';
+import { pathKey } from '../../mir/ty.js';
 import { immediateOf, immediates, loadOperand, type OperandRef, type PlaceRef, storeOperand, zstOperand } from './operand.js';
 import { codegenPlace, consumeProjected, elementLayout, fieldOffset } from './place.js';
 import { isEnum, readDiscriminant, writeDiscriminant } from './discriminant.js';
@@ -367,6 +369,8 @@ function fatPtrCompare<B extends BackendTypes>(fx: FunctionCx<B>, op: BinOp, lhs
 
 function cast<B extends BackendTypes>(fx: FunctionCx<B>, rv: Extract<Rvalue, { kind: 'cast' }>, dest: Layout): OperandRef<B> {
   const { bx } = fx;
+  const external = externFnPointer(fx, rv, dest);
+  if (external) return external;
   const src = codegenOperand(fx, rv.operand);
   const from = src.layout.ty;
   const to = dest.ty;
@@ -453,6 +457,17 @@ function coercion<B extends BackendTypes>(fx: FunctionCx<B>, rv: Extract<Rvalue,
   const vs = immediates(bx, src);
   if (dest.repr.kind === 'scalarPair') return { layout: dest, val: { kind: 'pair', a: vs[0], b: vs[1] } };
   return imm(dest, vs[0]);
+}
+
+/** `printf as unsafe extern "C" fn(*const i8, ...) -> i32`: the address of a C function without a body. */
+function externFnPointer<B extends BackendTypes>(fx: FunctionCx<B>, rv: Extract<Rvalue, { kind: 'cast' }>, dest: Layout): OperandRef<B> | undefined {
+  const op = rv.operand;
+  if (!(rv.cast.coercion ?? '').startsWith('ReifyFnPointer') || op.kind !== 'const' || op.value.kind !== 'path' || dest.ty.kind !== 'fnPtr') return undefined;
+  const key = pathKey(op.value.path);
+  if (fx.ucx.index.fns.has(key) || op.value.path.segments.length !== 1) return undefined;
+  const sig = dest.ty.sig;
+  const abi = fnAbiOf(fx.ucx.layouts, 'c', sig.params, sig.ret, sig.variadic, sig.params.length);
+  return imm(dest, fx.bx.fnAddress(externFnRef(fx.ucx, key, abi).fn));
 }
 
 function pointeeOf(ty: Ty): Ty | undefined {

@@ -21,6 +21,8 @@ export interface BackendSig {
   /** Values returned in registers: none, one scalar, or the two halves of a pair. */
   returns: RegType[];
   variadic: boolean;
+  /** For a call to a variadic function: how many of `params` are its fixed parameters. */
+  fixedParams?: number;
   /** The function never returns (`-> !`). */
   noReturn: boolean;
 }
