@@ -3,6 +3,7 @@
 // On the way it feeds ADT evidence into the crate's AdtTable and call sites into the
 // external-signature inference (see externs.ts).
 
+import { assertOperands } from './visit.js';
 import { literalConstTy } from './body-types.js';
 import type {
   BasicBlock, BinOp, BlockId, Body, Const, FnSig, Local, LocalDecl, Operand, Path, Place, Rvalue, Scope, Statement,
@@ -809,24 +810,5 @@ export class BodyChecker {
     const ext = path.segments.length === 1 ? this.index.externs.get(key) : undefined;
     if (ext) return { unsafe: true, abi: 'C', params: ext.item.params, variadic: ext.item.variadic, ret: ext.item.ret };
     return undefined;
-  }
-}
-
-function assertOperands(m: Extract<Terminator, { kind: 'assert' }>['msg']): Operand[] {
-  switch (m.kind) {
-    case 'boundsCheck':
-      return [m.len, m.index];
-    case 'overflow':
-      return m.lhs ? [m.lhs, m.rhs] : [m.rhs];
-    case 'overflowNeg':
-    case 'divisionByZero':
-    case 'remainderByZero':
-    case 'invalidEnumConstruction':
-      return [m.operand];
-    case 'misalignedPointerDereference':
-      return [m.required, m.found];
-    case 'nullPointerDereference':
-    case 'resumedAfter':
-      return [];
   }
 }

@@ -1,5 +1,5 @@
 // Small walks over MIR that several phases share: the successors of a terminator, the
-// operands an rvalue reads, and every type a function's signature and locals spell.
+// operands an rvalue or an assert message reads, and every type a function spells.
 
 import type { BlockId, FnItem, Operand, Rvalue, Scope, Terminator, Ty } from './ast.js';
 
@@ -65,4 +65,24 @@ export function forEachFnTy(fn: FnItem, f: (t: Ty) => void): void {
     sc.children.forEach(scope);
   };
   scope(fn.body.root);
+}
+
+/** The operands an assert's failure message prints. */
+export function assertOperands(m: Extract<Terminator, { kind: 'assert' }>['msg']): Operand[] {
+  switch (m.kind) {
+    case 'boundsCheck':
+      return [m.len, m.index];
+    case 'overflow':
+      return m.lhs ? [m.lhs, m.rhs] : [m.rhs];
+    case 'overflowNeg':
+    case 'divisionByZero':
+    case 'remainderByZero':
+    case 'invalidEnumConstruction':
+      return [m.operand];
+    case 'misalignedPointerDereference':
+      return [m.required, m.found];
+    case 'nullPointerDereference':
+    case 'resumedAfter':
+      return [];
+  }
 }

@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import type { AllocItem, Const, ConstField, Path, Ty } from '../../mir/ast.js';
-import { type Subst, substPath } from '../../mir/subst.js';
+import { substPath } from '../../mir/subst.js';
 import { instTy } from '../../mir/body-types.js';
 import { identSegments, pathKey } from '../../mir/ty.js';
 import type { SourceFile } from '../../diagnostics.js';
@@ -17,7 +17,7 @@ import type { BackendTypes, DataReloc } from '../traits/index.js';
 import { I64 } from '../traits/index.js';
 import { fnRef } from './declare.js';
 import { vtableGlobal } from './vtable.js';
-import { isEnum } from './discriminant.js';
+import { isEnum, tagValue } from './discriminant.js';
 import { CodegenError, type FunctionCx, type UnitCx } from './function-cx.js';
 import { pairBOffset, type OperandRef, zstOperand } from './operand.js';
 import { fieldOffset } from './place.js';
@@ -136,7 +136,7 @@ function operandFromBytes<B extends BackendTypes>(fx: FunctionCx<B>, data: Const
       return { layout, val: { kind: 'pair', a: scalarAt(fx, data, 0, a), b: scalarAt(fx, data, pairBOffset(a, b), b) } };
     }
     default: {
-      const g = dataGlobal(fx.ucx, { kind: 'bytes', bytes: data.bytes, align: layout.align }, data.relocs, layout.align);
+      const g = dataGlobal(fx.ucx, data.bytes, data.relocs, layout.align);
       return { layout, val: { kind: 'ref', ptr: fx.bx.dataAddress(g, 0) } };
     }
   }
@@ -170,7 +170,7 @@ export function resolveTarget<B extends BackendTypes>(ucx: UnitCx<B>, t: RelocTa
     case 'static':
       return { kind: 'data', global: ucx.cx.declareData(t.symbol, 'external') };
     case 'bytes':
-      return { kind: 'data', global: dataGlobal(ucx, t, [], t.align) };
+      return { kind: 'data', global: dataGlobal(ucx, t.bytes, [], t.align) };
     case 'alloc': {
       const a = findAlloc(ucx, t.file, t.id);
       if (a.alloc.kind === 'fn') return { kind: 'fn', fn: fnRef(ucx, ucx.mono.allocFn(a.alloc.text)).fn };
@@ -181,17 +181,17 @@ export function resolveTarget<B extends BackendTypes>(ucx: UnitCx<B>, t: RelocTa
 }
 
 /** An internal read-only data symbol for bytes and relocations, named by its contents. */
-export function dataGlobal<B extends BackendTypes>(ucx: UnitCx<B>, t: { bytes: Uint8Array; align?: number; kind?: string }, relocs: ConstReloc[], align: number, mutable = false): B['Global'] {
+function dataGlobal<B extends BackendTypes>(ucx: UnitCx<B>, bytes: Uint8Array, relocs: ConstReloc[], align: number): B['Global'] {
   const h = createHash('sha256');
-  h.update(t.bytes);
-  h.update(`|${align}|${mutable}`);
+  h.update(bytes);
+  h.update(`|${align}`);
   for (const r of relocs) h.update(`|${r.offset}+${r.addend}->${targetKey(ucx, r.target)}`);
   const symbol = `.Lconst.${ucx.crateName}.${h.digest('hex').slice(0, 24)}`;
   let g = ucx.data.get(symbol);
   if (g === undefined) {
     g = ucx.cx.declareData(symbol, 'internal');
     ucx.data.set(symbol, g);
-    ucx.cx.defineData(g, { bytes: t.bytes, relocs: relocs.map((r) => ({ offset: r.offset, addend: r.addend, target: resolveTarget(ucx, r.target) })), align, mutable });
+    ucx.cx.defineData(g, { bytes, relocs: relocs.map((r) => ({ offset: r.offset, addend: r.addend, target: resolveTarget(ucx, r.target) })), align, mutable: false });
   }
   return g;
 }
@@ -259,7 +259,7 @@ function emitAlloc<B extends BackendTypes>(ucx: UnitCx<B>, file: SourceFile, id:
   }
   if (alloc.kind !== 'memory') throw new CodegenError(`allocation alloc${id} (${alloc.kind}) is not supported yet`, a.span);
   const relocs: ConstReloc[] = alloc.relocs.map((r) => ({ offset: r.offset, addend: r.addend, target: { kind: 'alloc', file, id: r.alloc } }));
-  return dataGlobal(ucx, { bytes: alloc.bytes }, relocs, alloc.align);
+  return dataGlobal(ucx, alloc.bytes, relocs, alloc.align);
 }
 
 /** The bytes and relocations of constant data of a static's allocation (`static: NAME`). */
@@ -288,7 +288,6 @@ function writeInt(out: ConstBytes, offset: number, size: number, value: bigint):
 
 function writeConst<B extends BackendTypes>(ucx: UnitCx<B>, fx: FunctionCx<B> | undefined, c: Const, layout: Layout, out: ConstBytes, at: number): void {
   const file = fx?.file;
-  const subst = fx?.types.subst;
   switch (c.kind) {
     case 'int':
       writeInt(out, at, layout.size, c.value);
@@ -359,7 +358,7 @@ function writeConst<B extends BackendTypes>(ucx: UnitCx<B>, fx: FunctionCx<B> | 
         return;
       }
       if (item) throw new CodegenError(`the constant \`${pathKey(c.path)}\` is computed by a body; it cannot be used inside other constant data yet`);
-      writeAdt(ucx, fx, c.path, c.kind === 'ctor' ? c.fields : [], layout, out, at, subst);
+      writeAdt(ucx, fx, c.path, c.kind === 'ctor' ? c.fields : [], layout, out, at);
       return;
     }
   }
@@ -371,7 +370,7 @@ function fnSigOf(ty: Ty): Extract<Ty, { kind: 'fnPtr' }>['sig'] {
 }
 
 /** A struct or enum value from a constructor: `Kg(12_u32)`, `Some(5_i32)`, `Color::Red`, `Bird {{ grams: 3 }}`. */
-function writeAdt<B extends BackendTypes>(ucx: UnitCx<B>, fx: FunctionCx<B> | undefined, path: Path, fields: ConstField[], layout: Layout, out: ConstBytes, at: number, subst: Subst | undefined): void {
+function writeAdt<B extends BackendTypes>(ucx: UnitCx<B>, fx: FunctionCx<B> | undefined, path: Path, fields: ConstField[], layout: Layout, out: ConstBytes, at: number): void {
   const layouts = ucx.layouts;
   let variantLayout = layout;
   let variantIndex = 0;
@@ -389,21 +388,13 @@ function writeAdt<B extends BackendTypes>(ucx: UnitCx<B>, fx: FunctionCx<B> | un
     writeConst(ucx, fx, f.value, layouts.field(variantLayout, index), out, at + fieldOffset(variantLayout, index));
   });
   writeTag(ucx, layout, variantIndex, out, at);
-  void subst;
 }
 
 
 /** Writes the tag that selects `variant` (nothing for single-variant layouts or the untagged niche variant). */
-export function writeTag<B extends BackendTypes>(ucx: UnitCx<B>, layout: Layout, variant: number, out: ConstBytes, at: number): void {
+function writeTag<B extends BackendTypes>(ucx: UnitCx<B>, layout: Layout, variant: number, out: ConstBytes, at: number): void {
   const v = layout.variants;
-  if (v.kind !== 'multiple') return;
-  const tagOffset = fieldOffset(layout, v.tagField);
-  const size = v.tag.prim.kind === 'pointer' ? 8 : v.tag.prim.bits / 8;
-  if (v.encoding.kind === 'direct') {
-    writeInt(out, at + tagOffset, size, ucx.layouts.discriminant(layout.ty, variant));
-    return;
-  }
-  if (variant === v.encoding.untaggedVariant) return;
-  const value = BigInt(variant - v.encoding.nicheVariants.start) + v.encoding.nicheStart;
-  writeInt(out, at + tagOffset, size, value);
+  const value = tagValue(ucx.layouts, layout, variant);
+  if (v.kind !== 'multiple' || value === undefined) return;
+  writeInt(out, at + fieldOffset(layout, v.tagField), v.tag.prim.kind === 'pointer' ? 8 : v.tag.prim.bits / 8, value);
 }

@@ -4,6 +4,7 @@
 
 import type { Ty } from '../../mir/ast.js';
 import type { AdtTable } from '../../mir/adt-table.js';
+import type { LayoutCx } from '../layout/layout-cx.js';
 import type { Layout } from '../layout/layout.js';
 import { scalarRegType } from '../layout/layout-cx.js';
 import type { BackendTypes, IntRegType } from '../traits/index.js';
@@ -60,13 +61,23 @@ export function writeDiscriminant<B extends BackendTypes>(fx: FunctionCx<B>, pla
   const tag = tagPlace(fx, place);
   const tagBits = tag.reg.kind === 'int' ? tag.reg.bits : 64;
   const tagTy: IntRegType = { kind: 'int', bits: tagBits as IntRegType['bits'] };
-  let value: bigint;
-  if (v.encoding.kind === 'direct') value = fx.ucx.layouts.discriminant(place.layout.ty, variant);
-  else if (variant === v.encoding.untaggedVariant) return;
-  else value = BigInt(variant - v.encoding.nicheVariants.start) + v.encoding.nicheStart;
+  const value = tagValue(fx.ucx.layouts, place.layout, variant);
+  if (value === undefined) return;
   let c = bx.constInt(tagTy, value);
   if (tag.reg.kind === 'ptr') c = bx.intToPtr(c);
   bx.store(c, tag.ptr, tag.align);
+}
+
+/**
+ * The value the tag holds for `variant`: its discriminant (direct tags), or its place in
+ * the niche; undefined when nothing is stored (one variant, or the untagged niche variant).
+ */
+export function tagValue(layouts: LayoutCx, layout: Layout, variant: number): bigint | undefined {
+  const v = layout.variants;
+  if (v.kind !== 'multiple') return undefined;
+  if (v.encoding.kind === 'direct') return layouts.discriminant(layout.ty, variant);
+  if (variant === v.encoding.untaggedVariant) return undefined;
+  return BigInt(variant - v.encoding.nicheVariants.start) + v.encoding.nicheStart;
 }
 
 /** Whether a type is an enum (a single-variant enum still has a discriminant). */
