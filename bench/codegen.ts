@@ -158,7 +158,7 @@ function lowerToIr(sources: SourceFile[], dir: string): LoweredIr {
   let bytes = 0;
   for (const [i, m] of [...modules, runtime].entries()) {
     if (!m) throw new Error(`lowering: unit ${i} failed without an error diagnostic`);
-    const ll = backend.serialize(m);
+    const ll = backend.serialize(m).bytes;
     const file = join(dir, `${String(i).padStart(4, '0')}-${m.unitName.replace(/[^A-Za-z0-9_.-]/g, '_')}.ll`);
     writeFileSync(file, ll);
     files.push(file);

@@ -40,7 +40,7 @@ export async function codegenCrate<B extends BackendTypes, M extends CodegenCx<B
   }
   modules.push(runtimeModule(backend, input, options));
   if (sink.list.some((d) => d.severity === 'error')) return { objects: [], diagnostics: sink.list };
-  const objects = await mapLimited(modules, availableParallelism(), (m) => backend.compile(m));
+  const objects = await mapLimited(modules, availableParallelism(), (m) => backend.compile(backend.serialize(m), options));
   return { objects, diagnostics: sink.list };
 }
 

@@ -56,7 +56,7 @@ describe('lowering of mutated corpus programs', () => {
       for (const unit of prepared.input.units) {
         try {
           const module = compileCodegenUnit(backend, prepared.input, unit, { opt: 0 }, new DiagnosticSink());
-          if (module && lowered % LLC_EVERY === 0) await backend.compile(module);
+          if (module && lowered % LLC_EVERY === 0) await backend.compile(backend.serialize(module), { opt: 0 });
         } catch (e) {
           failures.push(`case ${n} (${name}, ${mutation.find} at ${site.index}): ${(e as Error).message.split('\n')[0]}`);
         }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '../../ssa/traits/backend.js';
 import type { ModuleOptions } from '../../ssa/traits/misc.js';
-import type { ObjectFile } from '../../ssa/traits/write.js';
+import type { ObjectFile, SerializedModule } from '../../ssa/traits/write.js';
 import type { LlvmTypes } from './ir.js';
 import { LlvmModule } from './module.js';
 import { printFunction, printModule } from './printer.js';
@@ -34,16 +34,19 @@ export function llvmBackend(options: LlvmBackendOptions = {}): Backend<LlvmTypes
     }
     return tools;
   };
+  const compile = async (module: SerializedModule, moduleOptions: ModuleOptions): Promise<ObjectFile> => {
+    const bytes = await compileIr(await getTools(), module.name, new TextDecoder().decode(module.bytes), moduleOptions.opt);
+    return { name: module.name, bytes };
+  };
   return {
     name: 'llvm',
     newModule: (unitName: string, moduleOptions: ModuleOptions) => new LlvmModule(unitName, moduleOptions),
-    serialize: (module: LlvmModule) => new TextEncoder().encode(printModule(module.ir)),
+    serialize: (module: LlvmModule): SerializedModule => ({ name: module.unitName, bytes: new TextEncoder().encode(printModule(module.ir)) }),
     functionText: (module: LlvmModule, symbol: string) => printFunction(module.ir, symbol),
-    compile: async (module: LlvmModule): Promise<ObjectFile> => {
-      const text = printModule(module.ir);
-      const bytes = await compileIr(await getTools(), module.unitName, text, module.options.opt);
-      return { name: module.unitName, bytes };
-    },
+    compile,
+    fatLto: () => Promise.reject(new Error('fat LTO: not yet supported by the LLVM backend')),
+    thinSummary: () => ({ exports: [], references: [] }),
+    thinBackend: (module: SerializedModule, _imports, moduleOptions: ModuleOptions) => compile(module, moduleOptions),
   };
 }
 
