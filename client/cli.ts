@@ -4,13 +4,14 @@
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { constants, tmpdir } from 'node:os';
+import { availableParallelism, constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type BuildResult } from '../src/build.js';
 import { type Diagnostic, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
 import { emitFunction } from '../src/emit.js';
 import { checkCrate } from '../src/mir/check.js';
 import { readRustCompanions } from './companions.js';
+import { cacheDirOf, cleanCommand, explainCommand, statsCommand } from './cache-commands.js';
 import { BACKENDS } from '../src/backends/select.js';
 import { VERSION } from '../src/version.js';
 import { choiceFlag, intFlag, parseArgs, type ParsedArgs, UsageError } from './args.js';
@@ -25,6 +26,12 @@ Usage:
                                 Build to a temporary executable and run it
   codegend emit FILE.mir... --fn NAME [--form llvm-ir] [options]
                                 Print the generated code of one function
+  codegend explain [UNIT|FUNCTION] [FILE.mir...] [--cache DIR] [--json]
+                                Why units were rebuilt in the last build
+  codegend stats [--cache DIR] [--json]
+                                Cache statistics: entries, size, hits, recent builds
+  codegend clean [FILE.mir...] [--cache DIR]
+                                Remove cached work products (of these files' crate)
   codegend --help               Show this help
   codegend --version            Show the version
 
@@ -34,6 +41,13 @@ Build options:
   --cgus N                      Number of codegen units (default 16)
   --emit exe|staticlib|obj      What to produce (default exe)
   --link 'ARGS'                 Extra arguments for the linker, space-separated
+  --lto off|thin|fat            Link-time optimization (default off)
+  --jobs N                      Parallel backend jobs (default: the number of cores)
+  --cache DIR                   The incremental cache (default: .codegend/ beside
+                                the first input file)
+  --no-cache                    Build without reading or writing the cache
+  --verify-incremental          Recompile the units the cache would provide and fail
+                                if any differs (a fingerprint bug)
   --json                        Print one JSON object describing the build on stdout
 
 The files given together form one crate. Diagnostics print as
@@ -68,10 +82,14 @@ function check(args: string[]): number {
   return printDiagnostics(diagnostics) > 0 ? 1 : 0;
 }
 
-const BUILD_FLAGS = { values: ['-o', '--backend', '--opt', '--cgus', '--emit', '--link', '--fn', '--form'], switches: ['--json'] };
+const BUILD_FLAGS = { values: ['-o', '--backend', '--opt', '--cgus', '--emit', '--link', '--fn', '--form', '--lto', '--jobs', '--cache'], switches: ['--json', '--no-cache', '--verify-incremental'] };
 
 function buildOptions(p: ParsedArgs, output: string) {
   return {
+    lto: choiceFlag(p, '--lto', ['off', 'thin', 'fat'] as const, 'off'),
+    jobs: intFlag(p, '--jobs', availableParallelism(), 1, 256),
+    cache: cacheDirOf(p, p.files),
+    verify: p.switches.has('--verify-incremental'),
     backend: choiceFlag(p, '--backend', BACKENDS, 'llvm'),
     opt: intFlag(p, '--opt', 0, 0, 3) as 0 | 1 | 2 | 3,
     cgus: intFlag(p, '--cgus', 16, 1, 4096),
@@ -81,7 +99,8 @@ function buildOptions(p: ParsedArgs, output: string) {
   };
 }
 
-function printDiagnostics(ds: Diagnostic[], toolErrors: string[] = []): number {
+function printDiagnostics(ds: Diagnostic[], toolErrors: string[] = [], warnings: string[] = []): number {
+  for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
   for (const d of ds) process.stderr.write(renderDiagnostic(d));
   for (const e of toolErrors) process.stderr.write(`error: ${e}\n`);
   const errors = ds.filter((d) => d.severity === 'error').length + toolErrors.length;
@@ -94,12 +113,13 @@ function buildJson(r: BuildResult): string {
     ok: r.ok,
     output: r.output ?? null,
     ms: r.ms,
-    cgus: r.units.map((u) => ({ name: u.name, reuse: 'No', items: u.items })),
+    cgus: r.units.map((u) => ({ name: u.name, reuse: u.reuse, items: u.items, ms: u.ms, reasons: u.reasons })),
     diagnostics: r.diagnostics.map((d) => {
       const pos = d.file.position(d.span.lo);
       return { severity: d.severity, file: d.file.name, line: pos.line, column: pos.col, message: d.message };
     }),
     errors: r.toolErrors,
+    warnings: r.warnings,
   });
 }
 
@@ -111,18 +131,18 @@ async function buildCommand(args: string[]): Promise<number> {
   const sources = readSources(p.files);
   const r = await build(sources, { ...buildOptions(p, resolve(out)), rustSources: readRustCompanions(sources) });
   if (p.switches.has('--json')) process.stdout.write(buildJson(r) + '\n');
-  return printDiagnostics(r.diagnostics, r.toolErrors) > 0 || !r.ok ? 1 : 0;
+  return printDiagnostics(r.diagnostics, r.toolErrors, r.warnings) > 0 || !r.ok ? 1 : 0;
 }
 
 async function runCommand(args: string[]): Promise<number> {
-  const p = parseArgs(args, { values: BUILD_FLAGS.values.filter((f) => f !== '-o' && f !== '--fn' && f !== '--form' && f !== '--emit'), switches: [] });
+  const p = parseArgs(args, { values: BUILD_FLAGS.values.filter((f) => f !== '-o' && f !== '--fn' && f !== '--form' && f !== '--emit'), switches: BUILD_FLAGS.switches.filter((f) => f !== '--json') });
   if (p.files.length === 0) throw new UsageError('run needs at least one .mir file');
   const dir = mkdtempSync(join(tmpdir(), 'codegend-run-'));
   try {
     const exe = join(dir, 'program');
     const sources = readSources(p.files);
     const r = await build(sources, { ...buildOptions(p, exe), rustSources: readRustCompanions(sources) });
-    if (printDiagnostics(r.diagnostics, r.toolErrors) > 0 || !r.ok) return 1;
+    if (printDiagnostics(r.diagnostics, r.toolErrors, r.warnings) > 0 || !r.ok) return 1;
     const child = spawnSync(exe, p.rest, { stdio: 'inherit' });
     if (child.error) throw child.error;
     if (child.signal) {
@@ -169,6 +189,12 @@ async function main(argv: string[]): Promise<number> {
       return runCommand(rest);
     case 'emit':
       return emitCommand(rest);
+    case 'explain':
+      return explainCommand(rest);
+    case 'stats':
+      return statsCommand(rest);
+    case 'clean':
+      return cleanCommand(rest);
     default:
       throw new UsageError(`unknown command '${command}'`);
   }

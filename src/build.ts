@@ -2,13 +2,21 @@
 // one backend module per unit (plus the runtime) → objects → the linked output.
 // Every phase reports through diagnostics; a phase with errors stops the build.
 
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
-import { type Diagnostic, type SourceFile, sortDiagnostics } from './diagnostics.js';
+import { type Diagnostic, DiagnosticSink, NO_SPAN, type SourceFile, sortDiagnostics } from './diagnostics.js';
+import type { FileHashes } from './incr/chunk-hash.js';
+import { fingerprintUnits, hashStrings, runtimeFingerprint, type UnitFingerprint } from './incr/fingerprint.js';
+import { type CguReuse, describeReason, determineCguReuse, type LtoMode, type RebuildReason } from './incr/reuse.js';
+import { crateKey, FAT_LTO_UNIT, hashSources, IncrementalSession, inputHash, optionsKey } from './incr/session.js';
+import type { BuildRecord, UnitRecord } from './incr/store.js';
 import { checkCrate } from './mir/check.js';
-import { monomorphize } from './mono/index.js';
+import { type Collected, monomorphize } from './mono/index.js';
 import type { CodegenUnit } from './mono/types.js';
-import { codegenCrate, type CrateInput } from './ssa/base.js';
+import { type CrateInput, lowerUnit, runtimeUnitName } from './ssa/base.js';
 import { link, type OutputKind } from './ssa/back/link.js';
+import { runCoordinator, type UnitWork } from './ssa/back/write.js';
+import type { ObjectFile, SerializedModule } from './ssa/traits/write.js';
 import { ToolError } from './ssa/back/linker.js';
 import { LayoutCx } from './ssa/layout/layout-cx.js';
 import { selectBackend, type BackendName } from './backends/select.js';
@@ -24,11 +32,24 @@ export interface BuildOptions {
   crateName?: string;
   /** The Rust sources the MIR names, when the caller found them (see `checkCrate`). */
   rustSources?: SourceFile[];
+  /** `off` (default), `thin` or `fat`. */
+  lto?: LtoMode;
+  /** Parallel backend jobs (default: the number of cores). */
+  jobs?: number;
+  /** The work-product store's directory; without it nothing is reused or saved. */
+  cache?: string;
+  /** Recompile the units that would be reused and report any difference (a fingerprint bug). */
+  verify?: boolean;
 }
 
 export interface UnitReport {
   name: string;
   items: number;
+  reuse: CguReuse;
+  /** Time spent on the unit in this build (lowering and backend), in ms. */
+  ms: number;
+  /** Why the unit was not reused, when it was not. */
+  reasons: string[];
 }
 
 export interface BuildResult {
@@ -36,8 +57,10 @@ export interface BuildResult {
   diagnostics: Diagnostic[];
   units: UnitReport[];
   output?: string;
-  /** Failures of external tools (the linker), which have no source location. */
+  /** Failures of external tools (the backend's, the linker), which have no source location. */
   toolErrors: string[];
+  /** Problems with the cache, which never fail a build. */
+  warnings: string[];
   ms: number;
 }
 
@@ -48,31 +71,180 @@ export function crateNameOf(sources: SourceFile[]): string {
 
 export async function build(sources: SourceFile[], options: BuildOptions): Promise<BuildResult> {
   const start = performance.now();
-  const done = (ok: boolean, diagnostics: Diagnostic[], units: CodegenUnit[] = [], output?: string, toolErrors: string[] = []): BuildResult => ({
-    ok,
-    diagnostics: sortDiagnostics(diagnostics),
-    toolErrors,
-    units: units.map((u) => ({ name: u.name, items: u.items.length })),
-    output,
-    ms: Math.round(performance.now() - start),
-  });
-
-  const prepared = prepareCrate(sources, options);
-  if (!prepared.input) return done(false, prepared.diagnostics, prepared.units);
-  const { input } = prepared;
-
-  const backend = selectBackend(options.backend);
-  const generated = await codegenCrate(backend, input, { opt: options.opt });
-  const diagnostics = [...prepared.diagnostics, ...generated.diagnostics];
-  if (hasErrors(diagnostics)) return done(false, diagnostics, input.units);
-
+  const lto = options.lto ?? 'off';
+  const crateName = options.crateName ?? crateNameOf(sources);
+  const keyOptions = { backend: options.backend, opt: options.opt, lto, cgus: options.cgus };
+  const hashes = hashSources(sources);
+  const inputs = inputHash(keyOptions, crateName, hashes, options.rustSources ?? []);
+  const session = IncrementalSession.open(options.cache, crateKey(crateName, sources));
   try {
-    await link(generated.objects, options.output, { kind: options.emit, linkArgs: options.linkArgs });
+    const done = (ok: boolean, diagnostics: Diagnostic[], units: UnitReport[] = [], output?: string, toolErrors: string[] = []): BuildResult => ({
+      ok,
+      diagnostics: sortDiagnostics(diagnostics),
+      toolErrors,
+      warnings: [...session.warnings, ...session.corrupt.map((c) => `cache: the work product of ${c} failed its hash check; it was rebuilt`)],
+      units,
+      output,
+      ms: Math.round(performance.now() - start),
+    });
+    const backend = selectBackend(options.backend);
+    const record = (ok: boolean, units: UnitReport[]): BuildRecord => ({
+      inputHash: inputs,
+      options: keyOptions,
+      startedAt: Date.now(),
+      ms: Math.round(performance.now() - start),
+      ok,
+      units: units.map((u) => ({ name: u.name, reuse: u.reuse, items: u.items, ms: u.ms, reason: u.reasons })),
+    });
+
+    // Nothing changed since the last good build: link its objects without parsing anything.
+    if (!options.verify) {
+      const unchanged = reuseUnchanged(session, inputs, lto);
+      if (unchanged) {
+        const linked = await linkOutput(unchanged.objects, options);
+        session.commit(unchanged.records, record(linked === undefined, unchanged.units), unchanged.keep);
+        return done(linked === undefined, [], unchanged.units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
+      }
+    }
+
+    const prepared = prepareCrate(sources, { ...options, crateName });
+    if (!prepared.input) return done(false, prepared.diagnostics);
+    const { input } = prepared;
+    const sink = new DiagnosticSink();
+    const plan = planUnits(session, input, prepared, hashes, optionsKey(keyOptions), lto);
+    const moduleOptions = { opt: options.opt };
+    const works: UnitWork[] = plan.map((p) => ({
+      name: p.fp.name,
+      sizeEstimate: p.size,
+      reuse: p.reuse,
+      pre: p.pre,
+      post: p.post,
+      postImports: p.postImports,
+      lower: () => lowerUnit(backend, input, p.unit, moduleOptions, sink),
+    }));
+    const fatRecord = session.record(FAT_LTO_UNIT);
+    const fatKey = hashStrings(plan.map((p) => p.fp.fingerprint));
+    const fatCached = lto === 'fat' && fatRecord?.fingerprint === fatKey ? session.readObject(FAT_LTO_UNIT) : undefined;
+    const result = await runCoordinator(backend, works, { lto, jobs: options.jobs ?? availableParallelism(), module: moduleOptions, fatName: `${crateName}.lto`, fatCached, verify: options.verify });
+
+    const units: UnitReport[] = plan.map((p, i) => {
+      const out = result.outcomes[i]!;
+      const reasons = p.reasons.map(describeReason);
+      if (out.importsChanged) reasons.push(describeReason({ kind: 'imports', why: out.importsChanged }));
+      return { name: p.fp.name, items: p.fp.items.length, reuse: out.reuse, ms: Math.round(out.ms), reasons };
+    });
+    const diagnostics = [...prepared.diagnostics, ...sink.list];
+    for (const out of result.outcomes) {
+      if (out.mismatch) diagnostics.push(verifyFailure(sources[0]!, out.name, out.mismatch));
+    }
+    if (!result.ok || hasErrors(diagnostics)) return done(false, diagnostics, units, undefined, result.errors);
+
+    const records: UnitRecord[] = plan.map((p, i) => {
+      const out = result.outcomes[i]!;
+      return { name: p.fp.name, fingerprint: p.fp.fingerprint, details: p.fp, pre: out.pre && session.put('pre', out.pre.bytes), post: out.post && session.put('post', out.post.bytes), imports: out.imports };
+    });
+    const keep: string[] = [];
+    if (result.fat) {
+      const hash = session.put('lto', result.fat.bytes);
+      records.push({ name: FAT_LTO_UNIT, fingerprint: fatKey, details: null, post: hash });
+      keep.push(hash);
+    }
+    const linked = await linkOutput(result.objects, options);
+    session.commit(records, record(linked === undefined, units), keep);
+    return done(linked === undefined, diagnostics, units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
+  } finally {
+    session.close();
+  }
+}
+
+/** Links the objects; the linker's failure message, if it failed. */
+async function linkOutput(objects: ObjectFile[], options: BuildOptions): Promise<string | undefined> {
+  try {
+    await link(objects, options.output, { kind: options.emit, linkArgs: options.linkArgs });
+    return undefined;
   } catch (e) {
-    if (e instanceof ToolError) return done(false, diagnostics, input.units, undefined, [e.message]);
+    if (e instanceof ToolError) return e.message;
     throw e;
   }
-  return done(true, diagnostics, input.units, options.output);
+}
+
+interface UnitPlan {
+  /** Absent for the runtime module. */
+  unit?: CodegenUnit;
+  fp: UnitFingerprint;
+  size: number;
+  reuse: CguReuse;
+  reasons: RebuildReason[];
+  pre?: SerializedModule;
+  post?: ObjectFile;
+  postImports?: string;
+}
+
+/** Fingerprints every unit (and the runtime module) and decides its reuse, reading the cached work products it needs. */
+function planUnits(session: IncrementalSession, input: CrateInput, prepared: PreparedCrate, hashes: Map<SourceFile, FileHashes>, optKey: string, lto: LtoMode): UnitPlan[] {
+  const fps = fingerprintUnits({ input, collected: prepared.collected!, hashes, optionsKey: optKey, structureKey: prepared.structureKey! });
+  const all: UnitPlan[] = [
+    ...input.units.map((unit, i) => ({ unit, fp: fps[i]!, size: unit.sizeEstimate, reuse: 'No' as CguReuse, reasons: [] })),
+    { fp: runtimeFingerprint(runtimeUnitName(input), optKey, input.crateName, input.mono.panicHandler?.symbol), size: 1, reuse: 'No', reasons: [] },
+  ];
+  for (const p of all) {
+    if (!session.enabled) {
+      p.reasons = [{ kind: 'incremental-off' }];
+      continue;
+    }
+    const decision = determineCguReuse(session.previousUnit(p.fp.name), p.fp, lto);
+    p.reuse = decision.reuse;
+    p.reasons = decision.reasons;
+    if (p.reuse === 'No') continue;
+    // The hashes were checked present; a failed read means corruption: rebuild.
+    p.pre = session.readModule(p.fp.name);
+    if (p.reuse === 'PostLto' || lto === 'thin') {
+      p.post = session.readObject(p.fp.name);
+      p.postImports = session.record(p.fp.name)?.imports as string | undefined;
+    }
+    const needed = p.reuse === 'PostLto' ? 'post' : 'pre';
+    if (needed === 'post' ? !p.post : !p.pre) {
+      p.reuse = 'No';
+      p.reasons = [{ kind: 'missing', what: needed }];
+    }
+  }
+  return all;
+}
+
+/** The last good build had exactly these inputs: its objects, if the store still has them all. */
+function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMode): { objects: ObjectFile[]; units: UnitReport[]; records: UnitRecord[]; keep: string[] } | undefined {
+  const last = session.lastBuild();
+  if (!last?.ok || last.inputHash !== inputs) return undefined;
+  const records: UnitRecord[] = [];
+  const objects: ObjectFile[] = [];
+  const units: UnitReport[] = [];
+  for (const u of last.units) {
+    const r = session.record(u.name);
+    if (!r) return undefined;
+    records.push(r);
+    units.push({ name: u.name, items: u.items, reuse: lto === 'fat' ? 'PreLto' : 'PostLto', ms: 0, reasons: [] });
+    if (lto === 'fat') continue;
+    const obj = session.readObject(u.name);
+    if (!obj) return undefined;
+    objects.push(obj);
+  }
+  const keep: string[] = [];
+  if (lto === 'fat') {
+    const fat = session.readObject(FAT_LTO_UNIT);
+    const r = session.record(FAT_LTO_UNIT);
+    if (!fat || !r?.post) return undefined;
+    objects.push({ name: fat.name, bytes: fat.bytes });
+    records.push(r);
+    keep.push(r.post);
+  }
+  return { objects, units, records, keep };
+}
+
+/** `--verify-incremental` found a reused unit whose fresh work product differs: a fingerprint bug. */
+function verifyFailure(file: SourceFile, unit: string, mismatch: string): Diagnostic {
+  const sink = new DiagnosticSink();
+  sink.error(file, NO_SPAN, `incremental verification failed for unit \`${unit}\`: it was reused, but ${mismatch}; its fingerprint missed a dependency (please report this)`);
+  return sink.list[0]!;
 }
 
 export interface PreparedCrate {
@@ -80,6 +252,9 @@ export interface PreparedCrate {
   input?: CrateInput;
   units: CodegenUnit[];
   diagnostics: Diagnostic[];
+  /** The collected mono item graph and the crate-wide tables, for fingerprints. */
+  collected?: Collected;
+  structureKey?: string;
 }
 
 /** The front half of the pipeline, shared by builds, `emit` and the benchmarks: check, lay out, monomorphize. */
@@ -92,7 +267,7 @@ export function prepareCrate(sources: SourceFile[], options: { cgus: number; cra
   const mono = monomorphize(checked.crate, { cgus: options.cgus, crateName }, layouts);
   const diagnostics = [...checked.diagnostics, ...mono.diagnostics];
   if (hasErrors(diagnostics)) return { units: mono.units, diagnostics };
-  return { input: { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, units: mono.units, diagnostics };
+  return { input: { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, units: mono.units, diagnostics, collected: mono.collected, structureKey: mono.structureKey };
 }
 
 function hasErrors(ds: Diagnostic[]): boolean {

@@ -148,3 +148,19 @@ function noteDiscriminant(index: CrateIndex, item: ConstItem): void {
   v.discriminant = item.value.value;
 }
 
+
+/** A static's path as allocation headers name it (`static: CATALOG`, `static: m::TABLE`). */
+export function staticName(st: StaticItem): string {
+  return st.name.segments.map((s) => (s.kind === 'ident' ? s.name : '')).join('::');
+}
+
+/** The allocation rustc dumped for a static (the last one whose `static:` names it), if any. */
+export function staticAllocation(index: CrateIndex, file: SourceFile, st: StaticItem): AllocItem | undefined {
+  const name = staticName(st);
+  let found: AllocItem | undefined;
+  for (const a of index.allocs.get(file)?.values() ?? []) {
+    const owner = a.alloc.kind === 'memory' ? a.alloc.static : undefined;
+    if (owner !== undefined && (owner === name || name.endsWith(`::${owner}`) || owner.endsWith(`::${name}`))) found = a;
+  }
+  return found;
+}

@@ -56,6 +56,14 @@ export class CrateItems {
   /** One-segment type names the crate uses as concrete types although no ADT evidence names them. */
   private readonly concreteNames = new Set<string>();
 
+  /**
+   * The crate-wide tables every vtable and virtual call depends on (trait slots), as one
+   * canonical string: the incremental layer folds it into every unit's fingerprint.
+   */
+  slotsKey(): string {
+    return JSON.stringify([...this.slots].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
   constructor(readonly crate: CheckedCrate) {
     const index = crate.index;
     const traitSlots = new Map<string, Set<string>>();

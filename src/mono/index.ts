@@ -2,7 +2,8 @@
 // call sites teach new associated types, so every instance sees them all) → partition
 // into codegen units. Errors are diagnostics at the construct; nothing throws.
 
-import type { Ty } from '../mir/ast.js';
+import type { FnSig, Ty } from '../mir/ast.js';
+import { tyKey } from '../mir/body-types.js';
 import type { CheckedCrate } from '../mir/check.js';
 import { type Diagnostic, DiagnosticSink, sortDiagnostics } from '../diagnostics.js';
 import type { LayoutCx } from '../ssa/layout/layout-cx.js';
@@ -24,6 +25,8 @@ export interface MonoResult {
   diagnostics: Diagnostic[];
   /** The collected graph, for tools that explain placement (`codegend explain`) and tests. */
   collected: Collected;
+  /** What every unit depends on beyond its items: trait slots and the signatures of external functions. */
+  structureKey: string;
 }
 
 /** Associated-type learning converges fast; this bounds pathological crates. */
@@ -50,7 +53,10 @@ export function monomorphize(crate: CheckedCrate, options: MonoOptions, layouts:
     implSelfTy: (t) => items.implSelfTy(t),
     alwaysExternal: new Set(cx.panicHandler ? [cx.panicHandler.key] : []),
   });
-  return { units, queries: cx, diagnostics: sortDiagnostics(sink.list), collected };
+  const sigKey = (sig: FnSig) => [sig.abi ?? '', sig.params.map(tyKey), tyKey(sig.ret), sig.variadic];
+  const declared = [...crate.index.externs.values()].map((d) => [d.item.name, d.item.params.map(tyKey), tyKey(d.item.ret), d.item.variadic]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  const structureKey = JSON.stringify([items.slotsKey(), [...crate.externs].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => [e.name, sigKey(e.sig)]), declared]);
+  return { units, queries: cx, diagnostics: sortDiagnostics(sink.list), collected, structureKey };
 }
 
 export { describeMonoItem, monoItemKey } from './instance.js';

@@ -5,6 +5,7 @@
 
 import { availableParallelism } from 'node:os';
 import type { CheckedCrate } from '../mir/check.js';
+import { staticAllocation, staticName } from '../mir/resolve.js';
 import type { ConstItem, Const } from '../mir/ast.js';
 import { type Diagnostic, DiagnosticSink, NO_SPAN, SourceFile, type Span } from '../diagnostics.js';
 import type { CodegenUnit, Instance, MonoItem, MonoQueries } from '../mono/types.js';
@@ -15,7 +16,8 @@ import { codegenDropGlue } from './mir/drop-glue.js';
 import { allocBytes, type ConstReloc, constBytes, resolveTarget } from './mir/constant.js';
 import { CodegenError, type UnitCx } from './mir/function-cx.js';
 import { codegenRuntime, PANIC_SYMBOL, RUNTIME_UNIT_SUFFIX } from './runtime.js';
-import type { Backend, BackendTypes, CodegenCx, ModuleOptions, ObjectFile } from './traits/index.js';
+import type { Backend, BackendTypes, CodegenCx, ModuleOptions, ObjectFile, SerializedModule } from './traits/index.js';
+import { runCoordinator, type UnitWork } from './back/write.js';
 
 export interface CrateInput {
   crate: CheckedCrate;
@@ -29,19 +31,31 @@ export interface CodegenOutput {
   /** One object per unit, in unit order, then the runtime's. */
   objects: ObjectFile[];
   diagnostics: Diagnostic[];
+  /** Failures of the backend's tools. */
+  errors: string[];
 }
 
-export async function codegenCrate<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, options: ModuleOptions): Promise<CodegenOutput> {
+/** Every unit lowered and compiled, nothing reused: the coordinator without a cache. */
+export async function codegenCrate<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, options: ModuleOptions & { jobs?: number }): Promise<CodegenOutput> {
   const sink = new DiagnosticSink();
-  const modules: M[] = [];
-  for (const unit of input.units) {
-    const m = compileCodegenUnit(backend, input, unit, options, sink);
-    if (m) modules.push(m);
-  }
-  modules.push(runtimeModule(backend, input, options));
-  if (sink.list.some((d) => d.severity === 'error')) return { objects: [], diagnostics: sink.list };
-  const objects = await mapLimited(modules, availableParallelism(), (m) => backend.compile(backend.serialize(m), options));
-  return { objects, diagnostics: sink.list };
+  const works: UnitWork[] = [...input.units, undefined].map((unit) => ({
+    name: unit ? unit.name : runtimeUnitName(input),
+    sizeEstimate: unit ? unit.sizeEstimate : 1,
+    reuse: 'No',
+    lower: () => lowerUnit(backend, input, unit, options, sink),
+  }));
+  const result = await runCoordinator(backend, works, { lto: 'off', jobs: options.jobs ?? availableParallelism(), module: options, fatName: '' });
+  return { objects: result.objects, diagnostics: sink.list, errors: result.errors };
+}
+
+/** A unit (the runtime module when `unit` is undefined) lowered and serialized; undefined when an item could not be lowered. */
+export function lowerUnit<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, unit: CodegenUnit | undefined, options: ModuleOptions, sink: DiagnosticSink): SerializedModule | undefined {
+  const m = unit ? compileCodegenUnit(backend, input, unit, options, sink) : runtimeModule(backend, input, options);
+  return m && backend.serialize(m);
+}
+
+export function runtimeUnitName(input: CrateInput): string {
+  return `${input.crateName}.${RUNTIME_UNIT_SUFFIX}`;
 }
 
 /** Lowers one unit into a fresh module; undefined when an item could not be lowered. */
@@ -68,7 +82,7 @@ function unitCx<B extends BackendTypes>(cx: CodegenCx<B>, input: CrateInput): Un
 
 /** The runtime module of the crate (see runtime.ts), lowered into a fresh module. */
 export function runtimeModule<B extends BackendTypes, M extends CodegenCx<B>>(backend: Backend<B, M>, input: CrateInput, options: ModuleOptions): M {
-  const cx = backend.newModule(`${input.crateName}.${RUNTIME_UNIT_SUFFIX}`, options);
+  const cx = backend.newModule(runtimeUnitName(input), options);
   codegenRuntime(unitCx(cx, input), input.mono.panicHandler);
   return cx;
 }
@@ -114,10 +128,8 @@ function codegenItem<B extends BackendTypes>(ucx: UnitCx<B>, item: MonoItem): vo
 /** A static's data: its dumped allocation (`static: NAME`), or the constant its body returns. */
 function codegenStatic<B extends BackendTypes>(ucx: UnitCx<B>, item: Extract<MonoItem, { kind: 'static' }>): void {
   const { item: st, file } = item.item;
-  const name = st.name.segments.map((s) => (s.kind === 'ident' ? s.name : '')).join('::');
-  const allocs = ucx.index.allocs.get(file);
-  let found: number | undefined;
-  for (const [id, a] of allocs ?? []) if (a.alloc.kind === 'memory' && a.alloc.static !== undefined && (a.alloc.static === name || name.endsWith(`::${a.alloc.static}`) || a.alloc.static.endsWith(`::${name}`))) found = id;
+  const name = staticName(st);
+  const found = staticAllocation(ucx.index, file, st)?.id;
   const g = ucx.cx.declareData(item.symbol, item.exported ? 'external' : (ucx.linkage.get(item.symbol) ?? 'external'));
   if (found !== undefined) {
     const data = allocBytes(ucx, file, found);
@@ -157,17 +169,4 @@ function report(sink: DiagnosticSink, e: unknown, file: SourceFile | undefined, 
     return;
   }
   throw e;
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, f: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return out;
 }

@@ -1,16 +1,18 @@
 // The LLVM backend as the driver sees it: modules are built in memory (module.ts),
 // serialized as LLVM IR text, and compiled by LLVM's own tools. At opt ≥ 1 the IR goes
-// through `opt -O<n>` and then `llc -O<n>`; at opt 0 straight to `llc -O0`. Temporary
-// files live in a fresh directory that is removed afterwards; the object bytes depend
-// only on the module and the tool version.
+// through `opt -O<n>` and then `llc -O<n>`; at opt 0 straight to `llc -O0`. Fat LTO first
+// merges the modules with `llvm-link`, thin LTO first adds copies of imports (lto.ts).
+// Temporary files live in a fresh directory that is removed afterwards; the object bytes
+// depend only on the modules and the tool version.
 
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '../../ssa/traits/backend.js';
 import type { ModuleOptions } from '../../ssa/traits/misc.js';
-import type { ObjectFile, SerializedModule } from '../../ssa/traits/write.js';
+import type { ObjectFile, SerializedModule, ThinImport } from '../../ssa/traits/write.js';
 import type { LlvmTypes } from './ir.js';
+import { linkModules, thinModuleText, thinSummary } from './lto.js';
 import { LlvmModule } from './module.js';
 import { printFunction, printModule } from './printer.js';
 import { findLlvmTools, runTool, type LlvmTools, type ToolSearch } from './tools.js';
@@ -44,18 +46,30 @@ export function llvmBackend(options: LlvmBackendOptions = {}): Backend<LlvmTypes
     serialize: (module: LlvmModule): SerializedModule => ({ name: module.unitName, bytes: new TextEncoder().encode(printModule(module.ir)) }),
     functionText: (module: LlvmModule, symbol: string) => printFunction(module.ir, symbol),
     compile,
-    fatLto: () => Promise.reject(new Error('fat LTO: not yet supported by the LLVM backend')),
-    thinSummary: () => ({ exports: [], references: [] }),
-    thinBackend: (module: SerializedModule, _imports, moduleOptions: ModuleOptions) => compile(module, moduleOptions),
+    fatLto: async (name: string, modules: SerializedModule[], moduleOptions: ModuleOptions): Promise<ObjectFile> => {
+      const t = await getTools();
+      const what = (step: string): string => `fat LTO of '${name}', ${step}`;
+      const bytes = await inTempDir(async (dir) => {
+        const linked = await linkModules(t, dir, modules, what('linking'));
+        return emitObject(t, dir, linked, moduleOptions.opt, what, [[linked, `${name}.bc`]]);
+      });
+      return { name, bytes };
+    },
+    thinSummary,
+    thinBackend: async (module: SerializedModule, imports: ThinImport[], moduleOptions: ModuleOptions): Promise<ObjectFile> => {
+      const text = thinModuleText(module, imports);
+      const what = (step: string): string => `thin LTO of unit '${module.name}', ${step}`;
+      return { name: module.name, bytes: await compileIr(await getTools(), module.name, text, moduleOptions.opt, what) };
+    },
   };
 }
 
-/** The command lines `compileIr` runs, for documentation and tests. */
-export function toolCommands(tools: LlvmTools, opt: 0 | 1 | 2 | 3, ll: string, bc: string, obj: string, pipeline?: string): [string, string[]][] {
-  const llcArgs = (input: string): string[] => [...tools.extraFlags, '-filetype=obj', '-relocation-model=pic', `-O${opt}`, input, '-o', obj];
-  if (opt === 0) return [[tools.llc, llcArgs(ll)]];
+/** The command lines `compileIr` runs on `input` (IR text or bitcode), for documentation and tests. */
+export function toolCommands(tools: LlvmTools, opt: 0 | 1 | 2 | 3, input: string, bc: string, obj: string, pipeline?: string): [string, string[]][] {
+  const llcArgs = (from: string): string[] => [...tools.extraFlags, '-filetype=obj', '-relocation-model=pic', `-O${opt}`, from, '-o', obj];
+  if (opt === 0) return [[tools.llc, llcArgs(input)]];
   return [
-    [tools.opt, [...tools.extraFlags, pipeline ? `-passes=${pipeline}` : `-O${opt}`, ll, '-o', bc]],
+    [tools.opt, [...tools.extraFlags, pipeline ? `-passes=${pipeline}` : `-O${opt}`, input, '-o', bc]],
     [tools.llc, llcArgs(bc)],
   ];
 }
@@ -70,40 +84,48 @@ function defaultPipeline(tools: LlvmTools, opt: 1 | 2 | 3): Promise<string | und
   const key = `${tools.opt}\0${opt}`;
   let p = pipelines.get(key);
   if (!p) {
-    p = (async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'codegend-llvm-'));
-      try {
-        const empty = join(dir, 'empty.ll');
-        await writeFile(empty, '');
-        const r = await runTool(tools.opt, [...tools.extraFlags, `-O${opt}`, '-print-pipeline-passes', empty, '-o', join(dir, 'empty.bc')], 'the optimization pipeline');
-        const text = r.stdout.trim().split('\n').pop() ?? '';
-        return text.replace(/,loop-load-elim\b/g, '').replace(/,loop-vectorize<[^>]*>/g, '').replace(/,BitcodeWriterPass\b/g, '');
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    })();
+    p = inTempDir(async (dir) => {
+      const empty = join(dir, 'empty.ll');
+      await writeFile(empty, '');
+      const r = await runTool(tools.opt, [...tools.extraFlags, `-O${opt}`, '-print-pipeline-passes', empty, '-o', join(dir, 'empty.bc')], 'the optimization pipeline');
+      const text = r.stdout.trim().split('\n').pop() ?? '';
+      return text.replace(/,loop-load-elim\b/g, '').replace(/,loop-vectorize<[^>]*>/g, '').replace(/,BitcodeWriterPass\b/g, '');
+    });
     pipelines.set(key, p);
   }
   return p;
 }
 
-/** Compiles LLVM IR text to an ELF object; a tool's failure names the unit and carries its stderr. */
-export async function compileIr(tools: LlvmTools, unitName: string, text: string, opt: 0 | 1 | 2 | 3): Promise<Uint8Array> {
-  const dir = await mkdtemp(join(tmpdir(), 'codegend-llvm-'));
-  const ll = join(dir, 'module.ll');
-  const obj = join(dir, 'module.o');
-  try {
+/** Names a failing step for its error message: the same for both when compiling a unit. */
+type StepName = (step: 'optimizing' | 'code generation') => string;
+
+/**
+ * Compiles LLVM IR text to an ELF object; a tool's failure names the unit (or, given
+ * `what`, the step) and carries its stderr.
+ */
+export async function compileIr(tools: LlvmTools, unitName: string, text: string, opt: 0 | 1 | 2 | 3, what: StepName = () => `unit '${unitName}'`): Promise<Uint8Array> {
+  return inTempDir(async (dir) => {
+    const ll = join(dir, 'module.ll');
     await writeFile(ll, text);
-    const pipeline = opt === 0 ? undefined : await defaultPipeline(tools, opt);
-    for (const [file, args] of toolCommands(tools, opt, ll, join(dir, 'module.bc'), obj, pipeline)) {
-      try {
-        await runTool(file, args, `unit '${unitName}'`);
-      } catch (e) {
-        // Diagnostics name the temporary file; name the unit instead.
-        throw new Error((e instanceof Error ? e.message : String(e)).split(ll).join(`${unitName}.ll`));
-      }
-    }
-    return new Uint8Array(await readFile(obj));
+    // Diagnostics name the temporary file; name the unit instead.
+    return emitObject(tools, dir, ll, opt, what, [[ll, `${unitName}.ll`]]);
+  });
+}
+
+/** Optimizes `input` (IR text or bitcode, in `dir`) at `opt` and emits an object; returns its bytes. */
+async function emitObject(tools: LlvmTools, dir: string, input: string, opt: 0 | 1 | 2 | 3, what: StepName, shown: [string, string][]): Promise<Uint8Array> {
+  const obj = join(dir, 'module.o');
+  const pipeline = opt === 0 ? undefined : await defaultPipeline(tools, opt);
+  for (const [file, args] of toolCommands(tools, opt, input, join(dir, 'optimized.bc'), obj, pipeline)) {
+    await runTool(file, args, what(file === tools.opt ? 'optimizing' : 'code generation'), shown);
+  }
+  return new Uint8Array(await readFile(obj));
+}
+
+async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(tmpdir(), 'codegend-llvm-'));
+  try {
+    return await work(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,7 +1,8 @@
-// Finding and running LLVM's `opt` and `llc`. Candidates are the directories on PATH
-// holding both tools and every `<root>/llvm-N/bin`; each one's version is read from
-// `llc --version` and the highest version ≥ 14 wins (PATH first on a tie). Tools run
-// through execFile with argument arrays, never a shell.
+// Finding and running LLVM's `opt`, `llc` and `llvm-link`. Candidates are the directories
+// on PATH holding `opt` and `llc` and every `<root>/llvm-N/bin`; each one's version is read
+// from `llc --version` and the highest version ≥ 14 wins (PATH first on a tie). `llvm-link`
+// (fat LTO only) is taken from the winner's directory. Tools run through execFile with
+// argument arrays, never a shell.
 
 import { execFile } from 'node:child_process';
 import { accessSync, constants, readdirSync, realpathSync } from 'node:fs';
@@ -12,6 +13,8 @@ export const MIN_LLVM_VERSION = 14;
 export interface LlvmTools {
   llc: string;
   opt: string;
+  /** `llvm-link` beside `llc`; only fat LTO runs it, so it may be missing (`requireLlvmLink`). */
+  llvmLink: string;
   /** The major version, from `llc --version`. */
   version: number;
   /** LLVM 14–16 read opaque-pointer IR only with `-opaque-pointers`. */
@@ -30,12 +33,16 @@ export interface ToolResult {
   stderr: string;
 }
 
-/** Runs `file args…`; rejects with the tool's stderr in the message when it fails. */
-export function runTool(file: string, args: string[], what: string): Promise<ToolResult> {
+/**
+ * Runs `file args…`; rejects with the tool's stderr in the message when it fails. `shown`
+ * maps temporary paths to the names a failure message shows instead (`<unit>.ll`).
+ */
+export function runTool(file: string, args: string[], what: string, shown: readonly [string, string][] = []): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
     execFile(file, args, { maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' }, (err, stdout, stderr) => {
       if (err) {
-        const detail = stderr.trim() || err.message;
+        let detail = stderr.trim() || err.message;
+        for (const [path, name] of shown) detail = detail.split(path).join(name);
         reject(new Error(`${what}: ${file} failed: ${detail}`));
       } else {
         resolve({ stdout, stderr });
@@ -78,9 +85,17 @@ export async function findLlvmTools(search: ToolSearch = {}): Promise<LlvmTools>
   return {
     llc: join(c.dir, c.llc),
     opt: join(c.dir, c.opt),
+    llvmLink: join(c.dir, 'llvm-link'),
     version: best.version,
     extraFlags: best.version < 17 ? ['-opaque-pointers'] : [],
   };
+}
+
+/** Fails, saying what to install, when `llvm-link` is not beside `llc`. */
+export function requireLlvmLink(tools: LlvmTools): void {
+  if (!executable(tools.llvmLink)) {
+    throw new Error(`fat LTO needs llvm-link, which is missing (looked for ${tools.llvmLink}, beside llc): install the LLVM ${tools.version} tools`);
+  }
 }
 
 interface Candidate {

@@ -1,0 +1,144 @@
+// The cache's commands: `codegend explain`, `stats` and `clean`. They find the store the
+// way `build` does (`--cache DIR`, else `.codegend/` beside the first file, else in the
+// current directory) and print what the library reads from it.
+
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { crateNameOf } from '../src/build.js';
+import { SourceFile } from '../src/diagnostics.js';
+import { explainLastBuild, latestCrate } from '../src/incr/explain.js';
+import { crateKey } from '../src/incr/session.js';
+import { CacheError, type CacheStats, WorkProductStore } from '../src/incr/store.js';
+import { parseArgs, type ParsedArgs, UsageError } from './args.js';
+
+export const CACHE_DIR_NAME = '.codegend';
+
+/** The cache directory of a build: `--cache DIR`, else `.codegend/` beside the first input. */
+export function cacheDirOf(p: ParsedArgs, files: string[]): string | undefined {
+  if (p.switches.has('--no-cache')) return undefined;
+  const given = p.values.get('--cache');
+  if (given !== undefined) return resolve(given);
+  return join(files.length > 0 ? dirname(resolve(files[0]!)) : process.cwd(), CACHE_DIR_NAME);
+}
+
+function openForReading(p: ParsedArgs): WorkProductStore | undefined {
+  const dir = cacheDirOf(p, p.files.filter((f) => f.endsWith('.mir')))!;
+  if (!existsSync(join(dir, 'cache.db'))) {
+    process.stderr.write(`codegend: no cache at ${dir} (build with --cache DIR, or pass the .mir files)\n`);
+    return undefined;
+  }
+  return WorkProductStore.open(dir, { readonly: true });
+}
+
+/** The crate the command is about: from the files given, else the one built last. */
+function crateOf(store: WorkProductStore, files: string[]): string | undefined {
+  if (files.length === 0) return latestCrate(store);
+  const sources = files.map((f) => new SourceFile(f, ''));
+  return crateKey(crateNameOf(sources), sources);
+}
+
+export function explainCommand(args: string[]): number {
+  const p = parseArgs(args, { values: ['--cache'], switches: ['--json'] });
+  const files = p.files.filter((f) => f.endsWith('.mir'));
+  const targets = p.files.filter((f) => !f.endsWith('.mir'));
+  if (targets.length > 1) throw new UsageError('explain takes at most one UNIT or FUNCTION');
+  return withStore(p, (store) => {
+    const crate = crateOf(store, files);
+    const ex = crate === undefined ? undefined : explainLastBuild(store, crate, targets[0]);
+    if (!ex) {
+      process.stderr.write(`codegend: the cache at ${store.dir} has no build${files.length > 0 ? ' of these files' : ''} to explain\n`);
+      return 1;
+    }
+    if (p.switches.has('--json')) {
+      process.stdout.write(JSON.stringify({ crate: ex.crate, build: { id: ex.build.id, ok: ex.build.ok, ms: ex.build.ms, startedAt: ex.build.startedAt }, units: ex.units }) + '\n');
+      return 0;
+    }
+    if (targets[0] !== undefined && ex.units.length === 0) {
+      process.stderr.write(`codegend: no unit or function matching '${targets[0]}' in the last build of ${ex.crate}\n`);
+      return 1;
+    }
+    const lines = [`last build of ${ex.crate} (#${ex.build.id}, ${ex.build.ok ? 'succeeded' : 'failed'}, ${ex.build.ms} ms):`];
+    for (const u of ex.units) {
+      const holds = u.matched.length > 0 ? ` (holds ${u.matched.join(', ')})` : '';
+      if (u.reuse === 'No') {
+        lines.push(`  ${u.name}: rebuilt${holds}`);
+        for (const r of u.reasons) lines.push(`    - ${r}`);
+      } else {
+        lines.push(`  ${u.name}: reused (${u.reuse})${holds}${u.reasons.length > 0 ? '' : ''}`);
+        for (const r of u.reasons) lines.push(`    - ${r}`);
+      }
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+    return 0;
+  });
+}
+
+export function statsCommand(args: string[]): number {
+  const p = parseArgs(args, { values: ['--cache'], switches: ['--json'] });
+  return withStore(p, (store) => {
+    const s = store.stats();
+    process.stdout.write(p.switches.has('--json') ? JSON.stringify(s) + '\n' : formatStats(s));
+    return 0;
+  });
+}
+
+export function cleanCommand(args: string[]): number {
+  const p = parseArgs(args, { values: ['--cache'], switches: [] });
+  const files = p.files.filter((f) => f.endsWith('.mir'));
+  if (p.files.length !== files.length) throw new UsageError('clean takes only .mir files');
+  const dir = cacheDirOf(p, files)!;
+  if (!existsSync(join(dir, 'cache.db'))) {
+    process.stdout.write(`nothing to clean at ${dir}\n`);
+    return 0;
+  }
+  return withStore(p, (store) => {
+    const crate = files.length > 0 ? crateOf(store, files) : undefined;
+    store.clean(crate);
+    process.stdout.write(crate ? `removed the work products of ${crate} from ${dir}\n` : `emptied the cache at ${dir}\n`);
+    return 0;
+  }, false);
+}
+
+function withStore(p: ParsedArgs, f: (store: WorkProductStore) => number, readonly = true): number {
+  let store: WorkProductStore | undefined;
+  try {
+    store = readonly ? openForReading(p) : WorkProductStore.open(cacheDirOf(p, p.files)!);
+    if (!store) return 1;
+    return f(store);
+  } catch (e) {
+    if (!(e instanceof CacheError)) throw e;
+    process.stderr.write(`codegend: error: ${e.message}\n`);
+    return 1;
+  } finally {
+    store?.close();
+  }
+}
+
+const MIB = 1024 * 1024;
+
+function formatStats(s: CacheStats): string {
+  const size = (n: number) => (n >= MIB ? `${(n / MIB).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
+  const hits = s.hits.reduce((a, h) => a + h.count, 0);
+  const total = hits + s.misses;
+  const row = (label: string, value: string) => `${label.padEnd(34)}${value}`;
+  const lines = [
+    row('Cache location', s.dir),
+    row('Schema version', String(s.schema)),
+    row('Crates', String(s.crates.length)),
+    row('Units (entries)', String(s.entries)),
+    ...s.blobs.map((b) => row(`  ${b.kind === 'pre' ? 'pre-LTO modules' : b.kind === 'post' ? 'objects' : 'fat LTO objects'}`, `${b.count} (${size(b.bytes)})`)),
+    row('Cache size', `${size(s.bytes)} of ${size(s.maxBytes)}`),
+    ...s.hits.map((h) => row(`Hits (${h.kind})`, String(h.count))),
+    row('Misses (rebuilt units)', String(s.misses)),
+    row('Hit rate', total > 0 ? `${((100 * hits) / total).toFixed(1)} %` : '-'),
+    row('Corrupt blobs detected', String(s.corrupt)),
+    row('Evicted blobs', String(s.evicted)),
+    '',
+    'Recent builds:',
+  ];
+  for (const b of s.recent) {
+    lines.push(`  #${b.id} ${new Date(b.startedAt).toISOString()} ${b.crate}: ${b.ok ? 'ok' : 'failed'}, ${b.ms} ms, ${b.units} units: ${b.compiled} compiled, ${b.reusedPost} PostLto, ${b.reusedPre} PreLto`);
+  }
+  if (s.recent.length === 0) lines.push('  (none)');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,539 @@
+// Chunk fingerprints for the incremental layer: every item chunk of a MIR file (split.ts)
+// hashed from a normalized form of its text, so that comments, debuginfo, indentation
+// and rustc's dump-wide allocation numbering do not count as changes. References to an
+// allocation hash by the allocation's content (Merkle; a cycle is named relative to its
+// root), so a new string literal in one function leaves the hashes of the others alone.
+
+import { createHash } from 'node:crypto';
+import { splitItems } from '../mir/split.js';
+
+export interface ChunkHash {
+  start: number;
+  end: number;
+  /** Hex, 32 chars: the normalized text with allocation references resolved. */
+  hash: string;
+  kind: 'fn' | 'const' | 'static' | 'alloc' | 'adt' | 'other';
+  /** For alloc chunks: the number as printed (the parser's `AllocItem.id`). */
+  alloc?: number;
+}
+
+export interface FileHashes {
+  prelude: string;
+  chunks: ChunkHash[];
+  /** hash of the whole file's normalized content in order, for the "nothing changed" fast path */
+  file: string;
+  /** Finds the chunk containing byte offset `offset` (binary search over starts); undefined outside any chunk. */
+  chunkAt(offset: number): ChunkHash | undefined;
+}
+
+type Kind = ChunkHash['kind'];
+
+/** `len` characters at `at` of a normalized text name allocation `id`. */
+interface Ref {
+  at: number;
+  len: number;
+  id: number;
+}
+
+interface Normalized {
+  text: string;
+  refs: Ref[];
+  /** An alloc chunk's own number in its header: dropped when hashing. */
+  self?: Ref;
+}
+
+const TAB = 9;
+const NL = 10;
+const CR = 13;
+const SPACE = 32;
+const QUOTE = 34;
+const APOS = 39;
+const SLASH = 47;
+const BACKSLASH = 92;
+const LBRACE = 123;
+const RBRACE = 125;
+const CTFE_MARKER = '// MIR FOR CTFE';
+const ALLOC_ID = 'alloc_id: ';
+const BAR = '│';
+const RELOC_OPEN = '╾';
+const RELOC_CLOSE = '╼';
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB || c === CR;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isIdentChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+function hex128(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 32);
+}
+
+/** `alloc12` or `ALLOC12` at `p`: the end of its digits, or -1. */
+function allocWordEnd(text: string, p: number, limit: number): number {
+  if (!text.startsWith('alloc', p) && !text.startsWith('ALLOC', p)) return -1;
+  let k = p + 5;
+  while (k < limit && isDigit(text.charCodeAt(k))) k++;
+  return k > p + 5 ? k : -1;
+}
+
+/**
+ * An allocation reference starting at `i`, in the two places rustc prints one inside a
+ * body: `{alloc12: &T}` (also `+0x8`, `<imm>`) and `alloc_id: alloc12`. Anything else
+ * that looks like `alloc12` (a function so named, `fn() {alloc12}`) is left alone.
+ */
+function refAt(text: string, i: number, limit: number): { lo: number; hi: number; id: number } | undefined {
+  const c = text.charCodeAt(i);
+  let lo: number;
+  if (c === LBRACE) lo = i + 1;
+  else if (i >= ALLOC_ID.length && text.startsWith(ALLOC_ID, i - ALLOC_ID.length)) lo = i;
+  else return undefined;
+  const hi = allocWordEnd(text, lo, limit);
+  if (hi < 0) return undefined;
+  const next = hi < limit ? text.charCodeAt(hi) : SPACE;
+  if (c === LBRACE ? next !== 58 && next !== 43 && next !== 60 : isIdentChar(next)) return undefined; // `:`, `+`, `<`
+  const id = Number(text.slice(lo + 5, hi));
+  return Number.isSafeInteger(id) ? { lo, hi, id } : undefined;
+}
+
+/** The index of the `"` closing the string opened at `i` (escapes skipped), or `limit`. */
+function skipString(text: string, i: number, limit: number): number {
+  for (let j = i + 1; j < limit; j++) {
+    const c = text.charCodeAt(j);
+    if (c === BACKSLASH) j++;
+    else if (c === QUOTE) return j;
+  }
+  return limit;
+}
+
+/** The closing `'` of a char literal opened at `i` (`'"'`, `'\''`), or `i` for a lifetime. */
+function skipChar(text: string, i: number, limit: number): number {
+  if (text.charCodeAt(i + 1) === BACKSLASH) {
+    const j = text.indexOf("'", i + 3);
+    return j === -1 || j >= limit ? i : j;
+  }
+  if (i + 2 < limit && text.charCodeAt(i + 2) === APOS) return i + 2;
+  const hi = text.charCodeAt(i + 1);
+  if (hi >= 0xd800 && hi <= 0xdbff && i + 3 < limit && text.charCodeAt(i + 3) === APOS) return i + 3;
+  return i;
+}
+
+/**
+ * The careful form of one trimmed line [a, b): a trailing `//` comment cut, blank runs
+ * collapsed to one space, allocation references recorded (at `base` + their offset in
+ * the result). String and char literals are copied untouched.
+ */
+function cleanLine(text: string, a: number, b: number, refs: Ref[], base: number): string {
+  let out = '';
+  let seg = a; // start of the text not yet copied to `out`
+  let end = b;
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) i = skipString(text, i, b);
+    else if (c === APOS) i = skipChar(text, i, b);
+    else if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
+      end = i;
+      break;
+    } else if (c === SPACE || c === TAB) {
+      let k = i + 1;
+      while (k < b && isBlank(text.charCodeAt(k))) k++;
+      if (c === TAB || k > i + 1) {
+        out += text.slice(seg, i) + ' ';
+        seg = k;
+      }
+      i = k - 1;
+    } else if (c === LBRACE || c === 97 || c === 65) {
+      const r = refAt(text, i, b);
+      if (r) {
+        refs.push({ at: base + out.length + (r.lo - seg), len: r.hi - r.lo, id: r.id });
+        i = r.hi - 1;
+      }
+    }
+  }
+  out += text.slice(seg, end);
+  return end < b ? out.trimEnd() : out;
+}
+
+/** Lines dropped whole: `}`, comments other than the CTFE marker, `debug …`, `scope N {`. */
+function droppedLine(text: string, a: number, b: number): boolean {
+  switch (text.charCodeAt(a)) {
+    case RBRACE:
+      return b === a + 1;
+    case SLASH:
+      return text.charCodeAt(a + 1) === SLASH && !text.startsWith(CTFE_MARKER, a);
+    case 100: // d
+      return text.startsWith('debug ', a);
+    case 115: // s
+      return text.startsWith('scope ', a) && isDigit(text.charCodeAt(a + 6)) && text.charCodeAt(b - 1) === LBRACE;
+    default:
+      return false;
+  }
+}
+
+/**
+ * What makes a line need `cleanLine`. Each pattern's next occurrence is cached, so the
+ * rare ones cost one native search per file rather than one per line; `'  '` is searched
+ * again on every line (the next line's indentation is a match), which is about the cost
+ * of reading the line once. Lines must be asked about in ascending order.
+ */
+const SLOW_PATTERNS = ['//', '\t', '{alloc', '{ALLOC', ALLOC_ID, '  '];
+
+class SlowLines {
+  private readonly next: number[];
+
+  constructor(private readonly text: string) {
+    this.next = SLOW_PATTERNS.map(() => -1);
+  }
+
+  /** True when the trimmed line [a, b) holds a comment, a blank run or an allocation reference. */
+  test(a: number, b: number): boolean {
+    const next = this.next;
+    for (let k = 0; k < next.length; k++) {
+      if (next[k]! < a) {
+        const at = this.text.indexOf(SLOW_PATTERNS[k]!, a);
+        next[k] = at === -1 ? this.text.length : at;
+      }
+      if (next[k]! < b) return true;
+    }
+    return false;
+  }
+}
+
+/** Calls `line(a, b)` for each non-blank line of [start, end), trimmed. */
+function forEachLine(text: string, start: number, end: number, line: (a: number, b: number) => void): void {
+  let p = start;
+  while (p < end) {
+    let nl = text.indexOf('\n', p);
+    if (nl === -1 || nl > end) nl = end;
+    let a = p;
+    while (a < nl && isBlank(text.charCodeAt(a))) a++;
+    let b = nl;
+    while (b > a && isBlank(text.charCodeAt(b - 1))) b--;
+    if (a < b) line(a, b);
+    p = nl + 1;
+  }
+}
+
+/** The normalized text of a chunk that is not an allocation (also of the prelude). */
+function normalizeBody(text: string, start: number, end: number, slow: SlowLines): Normalized {
+  let out = '';
+  const refs: Ref[] = [];
+  forEachLine(text, start, end, (a, b) => {
+    if (droppedLine(text, a, b)) return;
+    if (text.charCodeAt(a) === SLASH || !slow.test(a, b)) {
+      // The common case: copy the line, with its newline when nothing trails it.
+      out += b < text.length && text.charCodeAt(b) === NL ? text.slice(a, b + 1) : text.slice(a, b) + '\n';
+      return;
+    }
+    const mark = refs.length;
+    const line = cleanLine(text, a, b, refs, out.length);
+    if (line === '' || line === '}') refs.length = mark;
+    else out += line + '\n';
+  });
+  return { text: out, refs };
+}
+
+/**
+ * An allocation, normalized: the header up to `{`, then its bytes as one line of tokens.
+ * The offset column and the derived ASCII column are dropped, and each relocation is
+ * reduced to `╾label╼`: its dashes, its line break and the ` (8 ptr bytes)` note all
+ * depend on how many digits the label has, which renumbering changes.
+ */
+function normalizeAlloc(text: string, start: number, end: number): Normalized {
+  let out = '';
+  const refs: Ref[] = [];
+  let self: Ref | undefined;
+  let hex = ''; // hex columns not yet tokenized (a relocation may continue on the next line)
+  const flush = () => {
+    if (hex === '') return;
+    out += relocTokens(hex, refs, out.length) + '\n';
+    hex = '';
+  };
+  const plain = (a: number, b: number) => {
+    flush();
+    const mark = refs.length;
+    const line = cleanLine(text, a, b, refs, out.length);
+    if (line === '' || line === '}') refs.length = mark;
+    else out += line + '\n';
+  };
+  forEachLine(text, start, end, (a, b) => {
+    if (droppedLine(text, a, b)) return;
+    if (self === undefined) {
+      const digitsEnd = allocWordEnd(text, a, b);
+      const id = Number(text.slice(a + 5, digitsEnd));
+      if (digitsEnd < 0 || !Number.isSafeInteger(id)) return plain(a, b);
+      self = { at: out.length + 5, len: digitsEnd - a - 5, id };
+      const open = text.indexOf(') {', a);
+      const headerEnd = open === -1 || open >= b ? b : open + 3;
+      out += cleanLine(text, a, headerEnd, refs, out.length) + '\n';
+      if (headerEnd < b) bodyLine(headerEnd, b);
+      return;
+    }
+    bodyLine(a, b);
+  });
+  function bodyLine(a: number, b: number): void {
+    while (a < b && isBlank(text.charCodeAt(a))) a++;
+    if (a === b) return;
+    const last = text.lastIndexOf(BAR, b - 1);
+    if (last < a) return plain(a, b);
+    const first = text.indexOf(BAR, a);
+    const from = first < last && text.startsWith('0x', a) ? first + 1 : a;
+    hex += ' ' + text.slice(from, last);
+  }
+  flush();
+  return self ? { text: out, refs, self } : { text: out, refs };
+}
+
+const RELOC_LABEL = /^╾([0-9a-fA-F]{2})?(alloc|ALLOC|a)(\d+)/;
+
+/** The tokens of joined hex columns, one space apart, with relocation labels recorded. */
+function relocTokens(hex: string, refs: Ref[], base: number): string {
+  let out = '';
+  let i = 0;
+  while (i < hex.length) {
+    const c = hex.charCodeAt(i);
+    if (isBlank(c)) {
+      i++;
+      continue;
+    }
+    let j: number;
+    let token: string;
+    if (hex.startsWith(RELOC_OPEN, i)) {
+      const close = hex.indexOf(RELOC_CLOSE, i);
+      j = close === -1 ? hex.length : close + 1;
+      token = hex.slice(i, j).replace(/ \(\d+ ptr bytes\)/, '').replace(/[─\s]/g, '');
+      const m = RELOC_LABEL.exec(token);
+      const id = m ? Number(m[3]) : NaN;
+      if (m && Number.isSafeInteger(id)) {
+        const at = (out === '' ? 0 : out.length + 1) + 1 + (m[1]?.length ?? 0);
+        refs.push({ at: base + at, len: m[2]!.length + m[3]!.length, id });
+      }
+    } else {
+      j = i + 1;
+      while (j < hex.length && !isBlank(hex.charCodeAt(j))) j++;
+      token = hex.slice(i, j);
+    }
+    out += out === '' ? token : ' ' + token;
+    i = j;
+  }
+  return out;
+}
+
+/** The first line of an item, past attributes and the CTFE marker. */
+function headerLine(text: string, start: number, end: number): { a: number; b: number } | undefined {
+  let found: { a: number; b: number } | undefined;
+  let p = start;
+  while (p < end && !found) {
+    let nl = text.indexOf('\n', p);
+    if (nl === -1 || nl > end) nl = end;
+    let a = p;
+    while (a < nl && isBlank(text.charCodeAt(a))) a++;
+    if (a < nl && !text.startsWith('#[', a) && !text.startsWith('//', a)) found = { a, b: nl };
+    p = nl + 1;
+  }
+  return found;
+}
+
+/** Past `pub ` or `pub(crate) ` at `a`, if any. */
+function afterPub(text: string, a: number, b: number): number {
+  if (!text.startsWith('pub', a)) return a;
+  let p = a + 3;
+  if (text.charCodeAt(p) === 40) {
+    const close = text.indexOf(')', p);
+    if (close === -1 || close >= b) return a;
+    p = close + 1;
+  } else if (text.charCodeAt(p) !== SPACE) return a;
+  while (p < b && isBlank(text.charCodeAt(p))) p++;
+  return p;
+}
+
+function kindOf(text: string, start: number, end: number): Kind {
+  const h = headerLine(text, start, end);
+  if (!h) return 'other';
+  const a = afterPub(text, h.a, h.b);
+  if (text.startsWith('fn ', a)) return 'fn';
+  if (text.startsWith('const ', a)) return 'const';
+  if (text.startsWith('static ', a)) return 'static';
+  if (allocWordEnd(text, a, h.b) > 0) return 'alloc';
+  if (text.startsWith('struct ', a) || text.startsWith('enum ', a) || text.startsWith('union ', a)) return 'adt';
+  const line = text.slice(a, h.b).trimEnd();
+  return line.includes('{constant#') && line.endsWith('= {') ? 'const' : 'other';
+}
+
+export function normalizeChunk(text: string, start: number, end: number): string {
+  return normalizeWith(text, start, end, kindOf(text, start, end), new SlowLines(text)).text;
+}
+
+function normalizeWith(text: string, start: number, end: number, kind: Kind, slow: SlowLines): Normalized {
+  return kind === 'alloc' ? normalizeAlloc(text, start, end) : normalizeBody(text, start, end, slow);
+}
+
+/** `n.text` with each reference replaced by `name(id)` (kept when undefined) and its own number dropped. */
+function resolve(n: Normalized, name: (id: number) => string | undefined): string {
+  if (n.refs.length === 0 && !n.self) return n.text;
+  const edits: (Ref & { to: string })[] = n.self ? [{ ...n.self, to: '' }] : [];
+  for (const r of n.refs) edits.push({ ...r, to: name(r.id) ?? n.text.slice(r.at, r.at + r.len) });
+  let out = '';
+  let p = 0;
+  for (const e of edits) {
+    out += n.text.slice(p, e.at) + e.to;
+    p = e.at + e.len;
+  }
+  return out + n.text.slice(p);
+}
+
+/**
+ * Content hashes of a file's allocations by number. Each number's canonical text is its
+ * longest chunk (rustc prints an allocation once per body that uses it, sometimes as just
+ * `allocN (static: X)`), so which copy comes first does not matter.
+ */
+function allocContents(allocs: Map<number, Normalized>): Map<number, string> {
+  const edges = new Map<number, number[]>();
+  for (const [id, n] of allocs) edges.set(id, n.refs.map((r) => r.id).filter((t) => allocs.has(t)));
+  const content = new Map<number, string>();
+  const named = (id: number) => (content.has(id) ? '@' + content.get(id) : undefined);
+  for (const comp of stronglyConnected([...allocs.keys()], edges)) {
+    const first = comp[0]!;
+    if (comp.length === 1 && !edges.get(first)!.includes(first)) {
+      content.set(first, hex128(resolve(allocs.get(first)!, named)));
+      continue;
+    }
+    const members = new Set(comp);
+    const hashes = comp.map((root) => hex128(rootedCycle(root, members, allocs, edges, named)));
+    comp.forEach((id, k) => content.set(id, hashes[k]!));
+  }
+  return content;
+}
+
+/**
+ * A cycle as seen from `root`: its members in depth-first order from the root, following
+ * references in text order, each printed with references inside the cycle as `@#k` (k
+ * the target's position in that order). Numbers never appear, so renumbering is invisible.
+ */
+function rootedCycle(
+  root: number,
+  members: Set<number>,
+  allocs: Map<number, Normalized>,
+  edges: Map<number, number[]>,
+  named: (id: number) => string | undefined,
+): string {
+  const order = new Map<number, number>([[root, 0]]);
+  const stack: { id: number; next: number }[] = [{ id: root, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const out = edges.get(top.id)!;
+    if (top.next >= out.length) {
+      stack.pop();
+      continue;
+    }
+    const to = out[top.next++]!;
+    if (members.has(to) && !order.has(to)) {
+      order.set(to, order.size);
+      stack.push({ id: to, next: 0 });
+    }
+  }
+  const inCycle = (id: number) => (members.has(id) ? `@#${order.get(id)}` : named(id));
+  return [...order.keys()].map((id) => resolve(allocs.get(id)!, inCycle)).join('@@\n');
+}
+
+/** Tarjan's strongly connected components, iteratively; each comes after those it reaches. */
+function stronglyConnected(nodes: number[], edges: Map<number, number[]>): number[][] {
+  const index = new Map<number, number>();
+  const low = new Map<number, number>();
+  const onStack = new Set<number>();
+  const stack: number[] = [];
+  const comps: number[][] = [];
+  const enter = (v: number) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+  };
+  for (const root of nodes) {
+    if (index.has(root)) continue;
+    enter(root);
+    const work: { v: number; next: number }[] = [{ v: root, next: 0 }];
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const out = edges.get(top.v)!;
+      if (top.next < out.length) {
+        const w = out[top.next++]!;
+        if (!index.has(w)) {
+          enter(w);
+          work.push({ v: w, next: 0 });
+        } else if (onStack.has(w)) low.set(top.v, Math.min(low.get(top.v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      const v = top.v;
+      if (work.length > 0) {
+        const u = work[work.length - 1]!.v;
+        low.set(u, Math.min(low.get(u)!, low.get(v)!));
+      }
+      if (low.get(v) !== index.get(v)) continue;
+      const comp: number[] = [];
+      let w: number;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      comps.push(comp);
+    }
+  }
+  return comps;
+}
+
+/** A chunk whose hash waits for the allocation contents. */
+interface Pending {
+  chunk: ChunkHash;
+  norm: Normalized;
+}
+
+export function hashFile(text: string): FileHashes {
+  const { prelude, items } = splitItems(text);
+  const slow = new SlowLines(text);
+  const chunks: ChunkHash[] = [];
+  const pending: Pending[] = [];
+  const allocs = new Map<number, Normalized>();
+  const preludeNorm = normalizeBody(text, prelude.start, prelude.end, slow);
+  for (const { start, end } of items) {
+    const kind = kindOf(text, start, end);
+    const norm = normalizeWith(text, start, end, kind, slow);
+    const chunk: ChunkHash = { start, end, hash: '', kind };
+    chunks.push(chunk);
+    if (norm.self) {
+      chunk.alloc = norm.self.id;
+      const seen = allocs.get(norm.self.id);
+      if (!seen || seen.text.length < norm.text.length) allocs.set(norm.self.id, norm);
+    }
+    if (norm.refs.length === 0 && !norm.self) chunk.hash = hex128(norm.text);
+    else pending.push({ chunk, norm });
+  }
+  const content = allocContents(allocs);
+  const named = (id: number) => (content.has(id) ? '@' + content.get(id) : undefined);
+  for (const { chunk, norm } of pending) {
+    const canonical = norm.self && allocs.get(norm.self.id)!.text === norm.text;
+    chunk.hash = canonical ? content.get(norm.self!.id)! : hex128(resolve(norm, named));
+  }
+  const preludeHash = hex128(resolve(preludeNorm, named));
+  const file = hex128(preludeHash + '\n' + chunks.map((c) => c.hash).join('\n'));
+  return { prelude: preludeHash, chunks, file, chunkAt: (offset) => chunkAt(chunks, offset) };
+}
+
+function chunkAt(chunks: ChunkHash[], offset: number): ChunkHash | undefined {
+  let lo = 0;
+  let hi = chunks.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (chunks[mid]!.start <= offset) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  const c = chunks[hi];
+  return c && offset < c.end ? c : undefined;
+}

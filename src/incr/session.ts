@@ -1,0 +1,140 @@
+// One build's view of the work-product store: what the last build of this crate left
+// (unit fingerprints and work products), reading cached blobs with their hashes checked,
+// and the single commit at the end. A cache that cannot be opened turns into a warning
+// and a build without reuse: the cache speeds builds up, it never stops one.
+
+import { resolve } from 'node:path';
+import type { SourceFile } from '../diagnostics.js';
+import type { ObjectFile, SerializedModule } from '../ssa/traits/write.js';
+import { VERSION } from '../version.js';
+import { hashFile, type FileHashes } from './chunk-hash.js';
+import { hashStrings, type UnitFingerprint } from './fingerprint.js';
+import type { LtoMode, PreviousUnit } from './reuse.js';
+import { blobHash, type BlobKind, type BuildRecord, CacheError, type CommitChange, type UnitRecord, WorkProductStore } from './store.js';
+
+/** The pseudo-unit that records the fat LTO object of the last build. */
+export const FAT_LTO_UNIT = '<fat-lto>';
+
+export interface CodegenOptionsKey {
+  backend: string;
+  opt: number;
+  lto: LtoMode;
+  cgus: number;
+}
+
+/** Everything outside the crate's text that shapes an object. */
+export function optionsKey(o: CodegenOptionsKey): string {
+  return JSON.stringify({ version: VERSION, target: 'x86_64-unknown-linux-gnu', backend: o.backend, opt: o.opt, lto: o.lto });
+}
+
+/** The store's name for a crate: its name plus where its files are, so two crates can share a cache. */
+export function crateKey(crateName: string, sources: SourceFile[]): string {
+  return `${crateName}-${hashStrings(sources.map((s) => resolve(s.name)).sort()).slice(0, 8)}`;
+}
+
+export function hashSources(sources: SourceFile[]): Map<SourceFile, FileHashes> {
+  return new Map(sources.map((s) => [s, hashFile(s.text)]));
+}
+
+/** The hash of every input of a build: when it matches the last good build's, nothing needs even parsing. */
+export function inputHash(o: CodegenOptionsKey, crateName: string, hashes: Map<SourceFile, FileHashes>, rustSources: SourceFile[]): string {
+  const parts = [optionsKey(o), String(o.cgus), crateName];
+  for (const [s, h] of [...hashes].sort(([a], [b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) parts.push(s.name, h.file);
+  for (const r of [...rustSources].sort((a, b) => (a.name < b.name ? -1 : 1))) parts.push(r.name, hashStrings([r.text]));
+  return hashStrings(parts);
+}
+
+export class IncrementalSession {
+  readonly warnings: string[] = [];
+  private readonly previous: Map<string, UnitRecord>;
+  private readonly blobs = new Map<string, { kind: BlobKind; bytes: Uint8Array }>();
+  /** Blobs whose hash check failed during this build. */
+  readonly corrupt: string[] = [];
+
+  private constructor(
+    readonly store: WorkProductStore | undefined,
+    readonly crate: string,
+  ) {
+    this.previous = store?.units(crate) ?? new Map();
+  }
+
+  /** Opens the store at `dir`; failures become warnings and a session without a store. */
+  static open(dir: string | undefined, crate: string): IncrementalSession {
+    if (dir === undefined) return new IncrementalSession(undefined, crate);
+    try {
+      const store = WorkProductStore.open(dir);
+      const s = new IncrementalSession(store, crate);
+      s.warnings.push(...store.warnings);
+      return s;
+    } catch (e) {
+      if (!(e instanceof CacheError)) throw e;
+      const s = new IncrementalSession(undefined, crate);
+      s.warnings.push(`${e.message}; building without the incremental cache`);
+      return s;
+    }
+  }
+
+  get enabled(): boolean {
+    return this.store !== undefined;
+  }
+
+  lastBuild(): BuildRecord | undefined {
+    return this.store?.lastBuild(this.crate);
+  }
+
+  record(name: string): UnitRecord | undefined {
+    return this.previous.get(name);
+  }
+
+  previousUnit(name: string): PreviousUnit | undefined {
+    const r = this.previous.get(name);
+    if (!r || !this.store) return undefined;
+    return { fingerprint: r.fingerprint, details: r.details as UnitFingerprint | undefined, hasPre: r.pre !== undefined && this.store.hasBlob(r.pre), hasPost: r.post !== undefined && this.store.hasBlob(r.post) };
+  }
+
+  /** A cached work product of a unit, its hash checked; undefined (and noted) when missing or corrupt. */
+  read(name: string, kind: 'pre' | 'post'): Uint8Array | undefined {
+    const r = this.previous.get(name);
+    const hash = kind === 'pre' ? r?.pre : r?.post;
+    if (!hash || !this.store) return undefined;
+    const bytes = this.store.readBlob(hash);
+    if (!bytes) this.corrupt.push(`${name} (${kind === 'pre' ? 'pre-LTO module' : 'object'})`);
+    return bytes;
+  }
+
+  readModule(name: string): SerializedModule | undefined {
+    const bytes = this.read(name, 'pre');
+    return bytes && { name, bytes };
+  }
+
+  readObject(name: string): ObjectFile | undefined {
+    const bytes = this.read(name, 'post');
+    return bytes && { name, bytes };
+  }
+
+  /** Adds a blob to the coming commit; returns its hash. */
+  put(kind: BlobKind, bytes: Uint8Array): string {
+    const hash = blobHash(bytes);
+    if (!this.store?.hasBlob(hash)) this.blobs.set(hash, { kind, bytes });
+    return hash;
+  }
+
+  /** Commits the build atomically; a failure to write the cache is a warning, never a failed build. */
+  commit(units: UnitRecord[], build: BuildRecord, keepBlobs: string[] = []): BuildRecord | undefined {
+    if (!this.store) return undefined;
+    const change: CommitChange = { units, blobs: [...this.blobs].map(([hash, b]) => ({ hash, ...b })), build, keepBlobs };
+    try {
+      return this.store.commit(this.crate, change);
+    } catch (e) {
+      if (!(e instanceof CacheError)) throw e;
+      this.warnings.push(`${e.message}; this build's work products were not saved`);
+      return undefined;
+    } finally {
+      this.blobs.clear();
+    }
+  }
+
+  close(): void {
+    this.store?.close();
+  }
+}
