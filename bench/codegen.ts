@@ -8,21 +8,19 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { build, prepareCrate } from '../src/build.js';
 import { type Diagnostic, DiagnosticSink, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
 import { compileCodegenUnit, runtimeModule } from '../src/ssa/base.js';
 import { llvmBackend, toolCommands } from '../src/backends/llvm/backend.js';
 import { findLlvmTools, type LlvmTools, runTool } from '../src/backends/llvm/tools.js';
-import { run } from './crate.js';
-import type { Timing } from './timing.js';
+import { checksumLine, LINK_LIBC, runTimed, rustcFlags } from './crate.js';
+import { collectGarbage, type Timing, timingOf } from './timing.js';
 
 /** The build options measured: the CLI's defaults (`codegend build` without flags). */
-const OPT = 0;
-const CGUS = 16;
+export const OPT = 0;
+export const CGUS = 16;
 /** The reference binary's command (shared/bench/README.md), minus `-o`. */
-export const RUSTC_BUILD_ARGS = ['--edition', '2021', '-O', '-C', 'panic=abort', '-C', 'overflow-checks=on', '-C', 'link-arg=-lc', 'main.rs'];
+export const RUSTC_BUILD_ARGS = [...rustcFlags(['-O']), ...LINK_LIBC, 'main.rs'];
 
 export interface BuildBench {
   /** Timed rounds (after one untimed warm-up round of all three). */
@@ -76,7 +74,8 @@ export async function measureBuild(crateDir: string, mirName: string, reps: numb
         const shown = r.diagnostics.filter((d) => d.severity === 'error').slice(0, 5).map(renderDiagnostic).join('');
         throw new Error(`codegend build failed:\n${shown}${r.toolErrors.join('\n')}`);
       }
-      if (r.units.length !== ir.codegenUnits) throw new Error(`codegend built ${r.units.length} units, the llc-alone lowering ${ir.codegenUnits}`);
+      // build() reports the runtime module as a unit too.
+      if (r.units.length !== ir.files.length) throw new Error(`codegend built ${r.units.length} modules, the llc-alone lowering ${ir.files.length}`);
       return ms;
     };
     const timeLlc = async (): Promise<number> => {
@@ -84,11 +83,7 @@ export async function measureBuild(crateDir: string, mirName: string, reps: numb
       await llcAll(tools, ir.files, objDir, parallelism);
       return performance.now() - t0;
     };
-    const timeRustc = (): number => {
-      const t0 = performance.now();
-      run('rustc', [...RUSTC_BUILD_ARGS, '-o', rustcExe], rustcDir);
-      return performance.now() - t0;
-    };
+    const timeRustc = (): number => runTimed('rustc', [...RUSTC_BUILD_ARGS, '-o', rustcExe], rustcDir).ms;
 
     // Warm-up round (codegend's JIT, the tools' files in the page cache); it also builds
     // the two executables whose output is compared.
@@ -186,28 +181,8 @@ function llcArgsShown(tools: LlvmTools): string[] {
   return args.filter((a) => a !== 'IN' && a !== 'OUT' && a !== '-o');
 }
 
-function checksumLine(exe: string, what: string): string {
-  const out = run(exe, [], tmpdir()).stdout;
-  const line = out.split('\n').find((l) => l.startsWith('checksum='));
-  if (!line) throw new Error(`${what} printed no checksum= line; its output: ${JSON.stringify(out.slice(0, 200))}`);
-  return line.trim();
-}
-
 function failOnErrors(stage: string, diagnostics: Diagnostic[]): void {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0) return;
   throw new Error(`${stage}: ${errors.length} errors; the first:\n${errors.slice(0, 5).map(renderDiagnostic).join('')}`);
-}
-
-/** A full GC outside the timed region (as timing.ts's `collectBetween`; `--expose-gc` at run time applies to new contexts). */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
-
-function timingOf(times: number[]): Timing {
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const medianMs = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { medianMs, minMs: sorted[0]!, maxMs: sorted[sorted.length - 1]!, reps: sorted.length };
 }

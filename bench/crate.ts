@@ -6,6 +6,7 @@
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
@@ -31,11 +32,19 @@ export interface PreparedCrate {
   rustcMs: number | null;
 }
 
+/**
+ * The corpus flags (shared/bench/README.md) around an optimization choice, `['-O']` or
+ * `['-C', 'opt-level=0']`. `-C panic=abort` stays at every level.
+ */
+export function rustcFlags(opt: string[]): string[] {
+  return ['--edition', '2021', ...opt, '-C', 'panic=abort', '-C', 'overflow-checks=on'];
+}
+
 /** Exactly the command the daemon's MIR comes from (see shared/bench/README.md). */
-export const RUSTC_ARGS = [
-  '--edition', '2021', '-O', '-C', 'panic=abort', '-C', 'overflow-checks=on',
-  '-Zno-codegen', '--emit=mir', '-o', 'main.mir', 'main.rs',
-];
+export const RUSTC_ARGS = [...rustcFlags(['-O']), '-Zno-codegen', '--emit=mir', '-o', 'main.mir', 'main.rs'];
+
+/** The crates are `no_std`: rustc links with `-nodefaultlibs`, so an executable must name libc. */
+export const LINK_LIBC = ['-C', 'link-arg=-lc'];
 
 /** `rustc -vV`: the version, commit and LLVM version, all of which shape the MIR text. */
 export function rustcVersion(): string {
@@ -54,9 +63,7 @@ export function prepareCrate(spec: CrateSpec, paths: BenchPaths, rustc: string, 
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const summary = run(process.execPath, [generator, '--out', tmp, ...genArgs], tmp).stdout.trim();
-  const t0 = performance.now();
-  run('rustc', RUSTC_ARGS, tmp, { RUSTC_BOOTSTRAP: '1' });
-  const rustcMs = performance.now() - t0;
+  const rustcMs = runTimed('rustc', RUSTC_ARGS, tmp, { RUSTC_BOOTSTRAP: '1' }).ms;
   writeFileSync(join(tmp, 'meta.json'), JSON.stringify({ genArgs, rustcArgs: RUSTC_ARGS, rustc, generator: summary }, null, 2) + '\n');
   rmSync(dir, { recursive: true, force: true });
   renameSync(tmp, dir);
@@ -78,6 +85,21 @@ function cacheKey(genArgs: string[], generator: string, rustc: string): string {
   const genHash = createHash('sha256').update(readFileSync(generator)).digest('hex');
   const key = JSON.stringify({ genArgs, genHash, rustcArgs: RUSTC_ARGS, rustc });
   return createHash('sha256').update(key).digest('hex').slice(0, 12);
+}
+
+/** `run` and its wall-clock time in ms, from spawning the process to its exit. */
+export function runTimed(cmd: string, args: string[], cwd: string, env: Record<string, string> = {}): { ms: number; result: SpawnSyncReturns<string> } {
+  const t0 = performance.now();
+  const result = run(cmd, args, cwd, env);
+  return { ms: performance.now() - t0, result };
+}
+
+/** The `checksum=...` line a generated crate's executable prints (it exits 0 only without overflow). */
+export function checksumLine(exe: string, what: string): string {
+  const out = run(exe, [], tmpdir()).stdout;
+  const line = out.split('\n').find((l) => l.startsWith('checksum='));
+  if (!line) throw new Error(`${what} printed no checksum= line; its output: ${JSON.stringify(out.slice(0, 200))}`);
+  return line.trim();
 }
 
 /** Runs a command to completion; throws with its stderr when it cannot start or fails. */

@@ -1,4 +1,6 @@
-// In-process timing: one warm-up run, then the median of N timed repetitions.
+// Timing helpers: `measure` times an in-process function (one warm-up run, then the median
+// of N timed repetitions); `timingOf` summarizes times taken elsewhere (whole builds,
+// child processes).
 
 import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
@@ -8,7 +10,7 @@ import { runInNewContext } from 'node:vm';
  * A full garbage collection. `--expose-gc` set at run time applies to contexts created
  * afterwards, so `npm run bench` needs no node flags.
  */
-const collectGarbage: () => void = (() => {
+export const collectGarbage: () => void = (() => {
   setFlagsFromString('--expose-gc');
   return runInNewContext('gc') as () => void;
 })();
@@ -41,11 +43,17 @@ export function measure<T>(reps: number, fn: () => T, opts: MeasureOptions = {})
     result = fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const timing = { medianMs: median(times), minMs: times[0]!, maxMs: times[times.length - 1]!, reps };
-  return { timing, result: result as T };
+  return { timing: timingOf(times), result: result as T };
 }
 
+/** The median, minimum and maximum of `times` (in ms; at least one). */
+export function timingOf(times: number[]): Timing {
+  if (times.length === 0) throw new Error('timingOf: no times');
+  const sorted = [...times].sort((a, b) => a - b);
+  return { medianMs: median(sorted), minMs: sorted[0]!, maxMs: sorted[sorted.length - 1]!, reps: sorted.length };
+}
+
+/** The median of an ascending array. */
 function median(sorted: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;

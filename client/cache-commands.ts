@@ -2,7 +2,7 @@
 // way `build` does (`--cache DIR`, else `.codegend/` beside the first file, else in the
 // current directory) and print what the library reads from it.
 
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { crateNameOf } from '../src/build.js';
 import { SourceFile } from '../src/diagnostics.js';
@@ -91,18 +91,30 @@ export function cleanCommand(args: string[]): number {
     process.stdout.write(`nothing to clean at ${dir}\n`);
     return 0;
   }
-  return withStore(p, (store) => {
+  let store: WorkProductStore;
+  try {
+    store = WorkProductStore.open(dir);
+  } catch (e) {
+    if (!(e instanceof CacheError) || files.length > 0) throw e;
+    // A cache this codegend cannot open (a newer schema): emptying it means removing it.
+    for (const f of ['cache.db', 'cache.db-wal', 'cache.db-shm']) rmSync(join(dir, f), { force: true });
+    process.stdout.write(`removed the cache at ${dir} (${e.message})\n`);
+    return 0;
+  }
+  try {
     const crate = files.length > 0 ? crateOf(store, files) : undefined;
     store.clean(crate);
     process.stdout.write(crate ? `removed the work products of ${crate} from ${dir}\n` : `emptied the cache at ${dir}\n`);
     return 0;
-  }, false);
+  } finally {
+    store.close();
+  }
 }
 
-function withStore(p: ParsedArgs, f: (store: WorkProductStore) => number, readonly = true): number {
+function withStore(p: ParsedArgs, f: (store: WorkProductStore) => number): number {
   let store: WorkProductStore | undefined;
   try {
-    store = readonly ? openForReading(p) : WorkProductStore.open(cacheDirOf(p, p.files)!);
+    store = openForReading(p);
     if (!store) return 1;
     return f(store);
   } catch (e) {

@@ -73,7 +73,8 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   const start = performance.now();
   const lto = options.lto ?? 'off';
   const crateName = options.crateName ?? crateNameOf(sources);
-  const keyOptions = { backend: options.backend, opt: options.opt, lto, cgus: options.cgus };
+  const backend = selectBackend(options.backend);
+  const keyOptions = { backend: await backend.identity(), opt: options.opt, lto, cgus: options.cgus };
   const hashes = hashSources(sources);
   const inputs = inputHash(keyOptions, crateName, hashes, options.rustSources ?? []);
   const session = IncrementalSession.open(options.cache, crateKey(crateName, sources));
@@ -87,7 +88,6 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       output,
       ms: Math.round(performance.now() - start),
     });
-    const backend = selectBackend(options.backend);
     const record = (ok: boolean, units: UnitReport[]): BuildRecord => ({
       inputHash: inputs,
       options: keyOptions,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { splitItems } from '../mir/split.js';
 
 export interface ChunkHash {
+  /** The chunk's offsets (from splitItems), as JS string indices. */
   start: number;
   end: number;
   /** Hex, 32 chars: the normalized text with allocation references resolved. */
@@ -18,6 +19,7 @@ export interface ChunkHash {
 }
 
 export interface FileHashes {
+  /** Hash of the normalized prelude (rustc's comment header normalizes to ''). */
   prelude: string;
   chunks: ChunkHash[];
   /** hash of the whole file's normalized content in order, for the "nothing changed" fast path */
@@ -225,17 +227,25 @@ function normalizeBody(text: string, start: number, end: number, slow: SlowLines
   const refs: Ref[] = [];
   forEachLine(text, start, end, (a, b) => {
     if (droppedLine(text, a, b)) return;
+    // The common case, and the CTFE marker: copy the line, with its newline when nothing trails it.
     if (text.charCodeAt(a) === SLASH || !slow.test(a, b)) {
-      // The common case: copy the line, with its newline when nothing trails it.
       out += b < text.length && text.charCodeAt(b) === NL ? text.slice(a, b + 1) : text.slice(a, b) + '\n';
       return;
     }
-    const mark = refs.length;
-    const line = cleanLine(text, a, b, refs, out.length);
-    if (line === '' || line === '}') refs.length = mark;
-    else out += line + '\n';
+    out = appendCleaned(out, text, a, b, refs);
   });
   return { text: out, refs };
+}
+
+/** `out` with the careful form of line [a, b) appended, unless that form is to be dropped. */
+function appendCleaned(out: string, text: string, a: number, b: number, refs: Ref[]): string {
+  const mark = refs.length;
+  const line = cleanLine(text, a, b, refs, out.length);
+  if (line === '' || droppedLine(line, 0, line.length)) {
+    refs.length = mark;
+    return out;
+  }
+  return out + line + '\n';
 }
 
 /**
@@ -256,17 +266,14 @@ function normalizeAlloc(text: string, start: number, end: number): Normalized {
   };
   const plain = (a: number, b: number) => {
     flush();
-    const mark = refs.length;
-    const line = cleanLine(text, a, b, refs, out.length);
-    if (line === '' || line === '}') refs.length = mark;
-    else out += line + '\n';
+    out = appendCleaned(out, text, a, b, refs);
   };
   forEachLine(text, start, end, (a, b) => {
     if (droppedLine(text, a, b)) return;
     if (self === undefined) {
       const digitsEnd = allocWordEnd(text, a, b);
-      const id = Number(text.slice(a + 5, digitsEnd));
-      if (digitsEnd < 0 || !Number.isSafeInteger(id)) return plain(a, b);
+      const id = digitsEnd < 0 ? NaN : Number(text.slice(a + 5, digitsEnd));
+      if (!Number.isSafeInteger(id)) return plain(a, b);
       self = { at: out.length + 5, len: digitsEnd - a - 5, id };
       const open = text.indexOf(') {', a);
       const headerEnd = open === -1 || open >= b ? b : open + 3;
@@ -291,37 +298,30 @@ function normalizeAlloc(text: string, start: number, end: number): Normalized {
 
 const RELOC_LABEL = /^╾([0-9a-fA-F]{2})?(alloc|ALLOC|a)(\d+)/;
 
-/** The tokens of joined hex columns, one space apart, with relocation labels recorded. */
+/** Joined hex columns with blank runs collapsed and relocations reduced, labels recorded. */
 function relocTokens(hex: string, refs: Ref[], base: number): string {
   let out = '';
   let i = 0;
   while (i < hex.length) {
-    const c = hex.charCodeAt(i);
-    if (isBlank(c)) {
-      i++;
-      continue;
+    const open = hex.indexOf(RELOC_OPEN, i);
+    out = joinTokens(out, hex.slice(i, open === -1 ? hex.length : open).trim().replace(/\s+/g, ' '));
+    if (open === -1) break;
+    const close = hex.indexOf(RELOC_CLOSE, open);
+    i = close === -1 ? hex.length : close + 1;
+    const token = hex.slice(open, i).replace(/ \(\d+ ptr bytes\)/, '').replace(/[─\s]/g, '');
+    const m = RELOC_LABEL.exec(token);
+    const id = m ? Number(m[3]) : NaN;
+    if (m && Number.isSafeInteger(id)) {
+      const at = (out === '' ? 0 : out.length + 1) + RELOC_OPEN.length + (m[1]?.length ?? 0);
+      refs.push({ at: base + at, len: m[2]!.length + m[3]!.length, id });
     }
-    let j: number;
-    let token: string;
-    if (hex.startsWith(RELOC_OPEN, i)) {
-      const close = hex.indexOf(RELOC_CLOSE, i);
-      j = close === -1 ? hex.length : close + 1;
-      token = hex.slice(i, j).replace(/ \(\d+ ptr bytes\)/, '').replace(/[─\s]/g, '');
-      const m = RELOC_LABEL.exec(token);
-      const id = m ? Number(m[3]) : NaN;
-      if (m && Number.isSafeInteger(id)) {
-        const at = (out === '' ? 0 : out.length + 1) + 1 + (m[1]?.length ?? 0);
-        refs.push({ at: base + at, len: m[2]!.length + m[3]!.length, id });
-      }
-    } else {
-      j = i + 1;
-      while (j < hex.length && !isBlank(hex.charCodeAt(j))) j++;
-      token = hex.slice(i, j);
-    }
-    out += out === '' ? token : ' ' + token;
-    i = j;
+    out = joinTokens(out, token);
   }
   return out;
+}
+
+function joinTokens(a: string, b: string): string {
+  return b === '' ? a : a === '' ? b : a + ' ' + b;
 }
 
 /** The first line of an item, past attributes and the CTFE marker. */
@@ -365,6 +365,7 @@ function kindOf(text: string, start: number, end: number): Kind {
   return line.includes('{constant#') && line.endsWith('= {') ? 'const' : 'other';
 }
 
+/** The normalized text of chunk [start, end) before allocation references are resolved (for tests and debugging). */
 export function normalizeChunk(text: string, start: number, end: number): string {
   return normalizeWith(text, start, end, kindOf(text, start, end), new SlowLines(text)).text;
 }
@@ -495,6 +496,7 @@ interface Pending {
   norm: Normalized;
 }
 
+/** Fingerprints of every chunk of a MIR file, allocations per file (rustc numbers them per dump). */
 export function hashFile(text: string): FileHashes {
   const { prelude, items } = splitItems(text);
   const slow = new SlowLines(text);

@@ -7,14 +7,14 @@
 // that shape an object. Each part is kept apart so `explain` can say which one changed.
 
 import { createHash } from 'node:crypto';
-import type { Body, Const, ConstItem, Operand, Path, Ty } from '../mir/ast.js';
+import type { Ty } from '../mir/ast.js';
 import type { Adt } from '../mir/adt-table.js';
 import { instTy, tyKey } from '../mir/body-types.js';
-import { type Located, staticAllocation } from '../mir/resolve.js';
-import { assertOperands, forEachFnTy, rvalueOperands } from '../mir/visit.js';
+import { staticAllocation } from '../mir/resolve.js';
+import { forEachFnTy } from '../mir/visit.js';
 import type { SourceFile } from '../diagnostics.js';
 import type { Collected } from '../mono/collect.js';
-import type { CodegenUnit, Instance, MonoItem, MonoQueries } from '../mono/types.js';
+import type { CodegenUnit, MonoItem, MonoQueries } from '../mono/types.js';
 import { monoItemKey as itemKey } from '../mono/instance.js';
 import type { CrateInput } from '../ssa/base.js';
 import type { FileHashes } from './chunk-hash.js';
@@ -133,10 +133,15 @@ class Fingerprinter {
     return c ? c.hash : `${file.name}@${offset}`;
   }
 
-  /** Type definitions the item's code depends on, and the constants its body reads. */
+  /**
+   * Definitions of the types the item's code touches, and the constants its body reads.
+   * The types' spelling is already in the item's text; what can change behind it are the
+   * definitions of the ADTs and closures they reach.
+   */
   private typesOf(m: MonoItem): string {
-    const tys: string[] = [];
-    const add = (t: Ty) => tys.push(this.typeFp(t));
+    const defs = new Set<string>();
+    const seen = new Set<Adt>();
+    const add = (t: Ty) => this.reach(t, defs, seen);
     if (m.kind === 'static') {
       add(m.item.item.ty);
     } else {
@@ -146,76 +151,12 @@ class Fingerprinter {
         add(d.ty);
       } else if (d.kind === 'item') {
         forEachFnTy(d.item.item, (t) => add(instTy(t, inst.subst)));
-        this.constsRead(inst, d.item.item.body, tys);
       } else {
         add(instTy(d.item.item.ty, inst.subst));
-        if (d.item.item.body) this.constsRead(inst, d.item.item.body, tys);
       }
     }
-    return hashStrings([...new Set(tys)].sort());
-  }
-
-  /** The chunk hashes of the `const` items a body names (their values are copied into the code). */
-  private constsRead(inst: Instance, body: Body, out: string[]): void {
-    const seen = new Set<string>();
-    const visitConst = (c: Const): void => {
-      switch (c.kind) {
-        case 'path':
-          this.constItem(inst, c.path, seen, out);
-          return;
-        case 'ctor':
-          this.constItem(inst, c.path, seen, out);
-          for (const f of c.fields) visitConst(f.value);
-          return;
-        case 'tuple':
-        case 'array':
-          for (const e of c.elems) visitConst(e);
-          return;
-        default:
-          return;
-      }
-    };
-    const visit = (o: Operand): void => {
-      if (o.kind === 'const') visitConst(o.value);
-    };
-    for (const b of body.blocks) {
-      for (const s of b.statements) {
-        if (s.kind === 'assign') rvalueOperands(s.rvalue).forEach(visit);
-        else if (s.kind === 'assume') visit(s.operand);
-      }
-      const t = b.terminator;
-      switch (t.kind) {
-        case 'call':
-        case 'tailCall':
-          visit(t.func);
-          t.args.forEach(visit);
-          break;
-        case 'switchInt':
-          visit(t.discr);
-          break;
-        case 'assert':
-          visit(t.cond);
-          assertOperands(t.msg).forEach(visit);
-          break;
-        default:
-          break;
-      }
-    }
-  }
-
-  private constItem(inst: Instance, path: Path, seen: Set<string>, out: string[]): void {
-    let item: Located<ConstItem> | undefined;
-    try {
-      item = this.mono.constItem(inst, path);
-    } catch {
-      return;
-    }
-    if (!item) return;
-    const h = this.chunk(item.file, item.item.nameSpan.lo);
-    if (!seen.has(h)) {
-      seen.add(h);
-      out.push(`const:${h}`);
-    }
+    for (const c of this.fi.collected.constReads.get(itemKey(m)) ?? []) defs.add(`const:${this.chunk(c.file, c.item.nameSpan.lo)}`);
+    return hashStrings([...defs].sort());
   }
 
   /** What a referrer sees of an item: its symbol and the types it is called or read with. */

@@ -16,6 +16,7 @@ import { blobHash, type BlobKind, type BuildRecord, CacheError, type CommitChang
 export const FAT_LTO_UNIT = '<fat-lto>';
 
 export interface CodegenOptionsKey {
+  /** The backend's name and identity (tool versions). */
   backend: string;
   opt: number;
   lto: LtoMode;

@@ -15,7 +15,7 @@
 // functions `(fn: f)`, other statics). A static's own references are its allocation's.
 // Nothing is thrown: what cannot be resolved is a diagnostic at the construct.
 
-import type { AllocItem, Body, Const, Operand, Path, Rvalue, StaticItem, Terminator, Ty } from '../mir/ast.js';
+import type { AllocItem, Body, Const, ConstItem, Operand, Path, Rvalue, StaticItem, Terminator, Ty } from '../mir/ast.js';
 import { BodyTypes, instTy } from '../mir/body-types.js';
 import { type DiagnosticSink, type SourceFile, type Span } from '../diagnostics.js';
 import { parsePathText, parseVtableText } from './alloc-text.js';
@@ -38,19 +38,22 @@ export interface Collected {
   edges: Map<string, Set<string>>;
   /** Size estimate per item: statements plus terminators. */
   sizes: Map<string, number>;
+  /** Referrer key → the one-line `const` items whose values it copies (they are not mono items, but its code depends on them). */
+  constReads: Map<string, Set<Located<ConstItem>>>;
 }
 
 export function collectMonoItems(cx: MonoCx, sink: DiagnosticSink): Collected {
   const c = new Collector(cx, sink);
   c.roots();
   c.run();
-  return { items: c.items, edges: c.edges, sizes: c.sizes };
+  return { items: c.items, edges: c.edges, sizes: c.sizes, constReads: c.constReads };
 }
 
 class Collector {
   readonly items = new Map<string, MonoItem>();
   readonly edges = new Map<string, Set<string>>();
   readonly sizes = new Map<string, number>();
+  readonly constReads = new Map<string, Set<Located<ConstItem>>>();
   private readonly queue: string[] = [];
   private readonly allocRefMemo = new Map<SourceFile, Map<number, string[]>>();
   private readonly reported = new Set<string>();
@@ -317,7 +320,12 @@ class Collector {
     const item = this.cx.constItem(w.inst, path);
     if (item) {
       if (item.item.body) this.refFn(w.from, this.cx.constInstance(w.inst, path));
-      else if (item.item.value) this.visitConst({ ...w, file: item.file }, item.item.value);
+      else if (item.item.value) {
+        let reads = this.constReads.get(w.from);
+        if (!reads) this.constReads.set(w.from, (reads = new Set()));
+        reads.add(item);
+        this.visitConst({ ...w, file: item.file }, item.item.value);
+      }
       return;
     }
     const s = this.cx.crate.index.statics.get(pathKey(path));

@@ -42,6 +42,12 @@ export function llvmBackend(options: LlvmBackendOptions = {}): Backend<LlvmTypes
   };
   return {
     name: 'llvm',
+    identity: () =>
+      getTools().then(
+        (t) => `llvm ${t.version} ${t.llc} ${t.opt}`,
+        // Missing tools fail the build when a unit is compiled, with the message that says why.
+        () => 'llvm (tools not found)',
+      ),
     newModule: (unitName: string, moduleOptions: ModuleOptions) => new LlvmModule(unitName, moduleOptions),
     serialize: (module: LlvmModule): SerializedModule => ({ name: module.unitName, bytes: new TextEncoder().encode(printModule(module.ir)) }),
     functionText: (module: LlvmModule, symbol: string) => printFunction(module.ir, symbol),

@@ -17,5 +17,10 @@ export interface CodegenCx<B extends BackendTypes> extends DeclareMethods<B>, St
 
 export interface Backend<B extends BackendTypes, M extends CodegenCx<B> = CodegenCx<B>> extends WriteMethods<M> {
   readonly name: string;
+  /**
+   * What, besides the modules, determines the objects this backend emits (its tools and
+   * their versions): part of every unit's fingerprint, so an upgrade rebuilds.
+   */
+  identity(): Promise<string>;
   newModule(unitName: string, options: ModuleOptions): M;
 }
