@@ -26,8 +26,9 @@ function itemKey(text: string, c: ChunkHash): string {
   return lines.slice(0, header + 1).join(' | ');
 }
 
-/** Hashes of the non-allocation chunks by item, and the allocation hashes as a sorted list. */
-function byItem(text: string, h: FileHashes = hashFile(text)): { items: Map<string, string>; allocs: string[] } {
+/** Hashes of the non-allocation chunks by item, and the allocation hashes. */
+function byItem(text: string): { items: Map<string, string>; allocs: string[] } {
+  const h = hashFile(text);
   const items = new Map<string, string>();
   for (const c of h.chunks) {
     if (c.kind === 'alloc') continue;
@@ -35,7 +36,7 @@ function byItem(text: string, h: FileHashes = hashFile(text)): { items: Map<stri
     while (items.has(key)) key += ' (again)';
     items.set(key, c.hash);
   }
-  return { items, allocs: h.chunks.filter((c) => c.kind === 'alloc').map((c) => c.hash).sort() };
+  return { items, allocs: h.chunks.filter((c) => c.kind === 'alloc').map((c) => c.hash) };
 }
 
 function changedItems(a: string, b: string): string[] {
@@ -310,6 +311,10 @@ describe('allocations', () => {
     const full = h.chunks.find((c) => cycle.startsWith('alloc1 (static: B, size', c.start))!;
     expect(short.hash).not.toBe(full.hash);
     expect(h.chunks.indexOf(short)).toBeLessThan(h.chunks.indexOf(full));
+    // `main` points at A, whose first copy has no bytes: new bytes in the full copy count.
+    const edited = cycle.replace('alloc1<imm>─────╼ 01 00 00 00', 'alloc1<imm>─────╼ 07 00 00 00');
+    expect(edited).not.toBe(cycle);
+    expect(chunkNamed(edited, 'fn main').hash).not.toBe(chunkNamed(cycle, 'fn main').hash);
   });
 });
 
