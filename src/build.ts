@@ -2,6 +2,8 @@
 // one backend module per unit (plus the runtime) → objects → the linked output.
 // Every phase reports through diagnostics; a phase with errors stops the build.
 
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { type Diagnostic, DiagnosticSink, NO_SPAN, type SourceFile, sortDiagnostics } from './diagnostics.js';
@@ -90,7 +92,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     });
     const record = (ok: boolean, units: UnitReport[]): BuildRecord => ({
       inputHash: inputs,
-      options: keyOptions,
+      options: { ...keyOptions, output: ok ? outputRecord(options) : undefined },
       startedAt: Date.now(),
       ms: Math.round(performance.now() - start),
       ok,
@@ -101,7 +103,8 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     if (!options.verify) {
       const unchanged = reuseUnchanged(session, inputs, lto);
       if (unchanged) {
-        const linked = await linkOutput(unchanged.objects, options);
+        // The output the last build linked from these very objects is still there, untouched: keep it.
+        const linked = sameOutput(unchanged.last, options) ? undefined : await linkOutput(unchanged.objects, options);
         session.commit(unchanged.records, record(linked === undefined, unchanged.units), unchanged.keep);
         return done(linked === undefined, [], unchanged.units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
       }
@@ -212,7 +215,7 @@ function planUnits(session: IncrementalSession, input: CrateInput, prepared: Pre
 }
 
 /** The last good build had exactly these inputs: its objects, if the store still has them all. */
-function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMode): { objects: ObjectFile[]; units: UnitReport[]; records: UnitRecord[]; keep: string[] } | undefined {
+function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMode): { last: BuildRecord; objects: ObjectFile[]; units: UnitReport[]; records: UnitRecord[]; keep: string[] } | undefined {
   const last = session.lastBuild();
   if (!last?.ok || last.inputHash !== inputs) return undefined;
   const records: UnitRecord[] = [];
@@ -237,7 +240,34 @@ function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMod
     records.push(r);
     keep.push(r.post);
   }
-  return { objects, units, records, keep };
+  return { last, objects, units, records, keep };
+}
+
+interface OutputRecord {
+  path: string;
+  emit: OutputKind;
+  linkArgs: string[];
+  /** SHA-256 of the file as linked. */
+  hash: string;
+}
+
+function outputRecord(options: BuildOptions): OutputRecord | undefined {
+  const hash = fileHash(options.output);
+  return hash === undefined ? undefined : { path: options.output, emit: options.emit, linkArgs: options.linkArgs ?? [], hash };
+}
+
+function sameOutput(last: BuildRecord, options: BuildOptions): boolean {
+  const prev = (last.options as { output?: OutputRecord } | null)?.output;
+  if (!prev || prev.path !== options.output || prev.emit !== options.emit || prev.linkArgs.join('\0') !== (options.linkArgs ?? []).join('\0')) return false;
+  return fileHash(options.output) === prev.hash;
+}
+
+function fileHash(path: string): string | undefined {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return undefined;
+  }
 }
 
 /** `--verify-incremental` found a reused unit whose fresh work product differs: a fingerprint bug. */
