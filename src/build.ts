@@ -101,7 +101,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
 
     // Nothing changed since the last good build: link its objects without parsing anything.
     if (!options.verify) {
-      const unchanged = reuseUnchanged(session, inputs, lto);
+      const unchanged = reuseUnchanged(session, inputs, lto, fatName(crateName));
       if (unchanged) {
         // The output the last build linked from these very objects is still there, untouched: keep it.
         const linked = sameOutput(unchanged.last, options) ? undefined : await linkOutput(unchanged.objects, options);
@@ -127,8 +127,8 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     }));
     const fatRecord = session.record(FAT_LTO_UNIT);
     const fatKey = hashStrings(plan.map((p) => p.fp.fingerprint));
-    const fatCached = lto === 'fat' && fatRecord?.fingerprint === fatKey ? session.readObject(FAT_LTO_UNIT) : undefined;
-    const result = await runCoordinator(backend, works, { lto, jobs: options.jobs ?? availableParallelism(), module: moduleOptions, fatName: `${crateName}.lto`, fatCached, verify: options.verify });
+    const fatCached = lto === 'fat' && fatRecord?.fingerprint === fatKey ? session.readObject(FAT_LTO_UNIT, fatName(crateName)) : undefined;
+    const result = await runCoordinator(backend, works, { lto, jobs: options.jobs ?? availableParallelism(), module: moduleOptions, fatName: fatName(crateName), fatCached, verify: options.verify });
 
     const units: UnitReport[] = plan.map((p, i) => {
       const out = result.outcomes[i]!;
@@ -158,6 +158,11 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   } finally {
     session.close();
   }
+}
+
+/** The one object fat LTO makes of the whole crate. */
+function fatName(crateName: string): string {
+  return `${crateName}.lto`;
 }
 
 /** Links the objects; the linker's failure message, if it failed. */
@@ -215,7 +220,7 @@ function planUnits(session: IncrementalSession, input: CrateInput, prepared: Pre
 }
 
 /** The last good build had exactly these inputs: its objects, if the store still has them all. */
-function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMode): { last: BuildRecord; objects: ObjectFile[]; units: UnitReport[]; records: UnitRecord[]; keep: string[] } | undefined {
+function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMode, fatObjectName: string): { last: BuildRecord; objects: ObjectFile[]; units: UnitReport[]; records: UnitRecord[]; keep: string[] } | undefined {
   const last = session.lastBuild();
   if (!last?.ok || last.inputHash !== inputs) return undefined;
   const records: UnitRecord[] = [];
@@ -233,10 +238,10 @@ function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMod
   }
   const keep: string[] = [];
   if (lto === 'fat') {
-    const fat = session.readObject(FAT_LTO_UNIT);
+    const fat = session.readObject(FAT_LTO_UNIT, fatObjectName);
     const r = session.record(FAT_LTO_UNIT);
     if (!fat || !r?.post) return undefined;
-    objects.push({ name: fat.name, bytes: fat.bytes });
+    objects.push(fat);
     records.push(r);
     keep.push(r.post);
   }

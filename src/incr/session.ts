@@ -108,9 +108,10 @@ export class IncrementalSession {
     return bytes && { name, bytes };
   }
 
-  readObject(name: string): ObjectFile | undefined {
+  /** A unit's cached object, named `objectName` (default: the unit's name). */
+  readObject(name: string, objectName = name): ObjectFile | undefined {
     const bytes = this.read(name, 'post');
-    return bytes && { name, bytes };
+    return bytes && { name: objectName, bytes };
   }
 
   /** Adds a blob to the coming commit; returns its hash. */
