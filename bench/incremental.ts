@@ -50,9 +50,8 @@ export interface CodegendStep {
 
 export interface IncrementalBench {
   reps: number;
-  /** `--jobs` of the cold / no-change / edit builds: the number of cores. */
+  /** `--jobs` of the cold / no-change / edit builds: the number of cores (the CLI's default). */
   jobs: number;
-  cores: number;
   editedFn: string;
   /** The units holding the edited function: the ones the edit must rebuild. */
   editedUnits: string[];
@@ -67,7 +66,6 @@ export interface IncrementalBench {
 }
 
 type Step = 'cold' | 'noChange' | 'edit';
-const STEPS: Step[] = ['cold', 'noChange', 'edit'];
 
 interface CliUnit {
   name: string;
@@ -173,7 +171,6 @@ export function measureIncremental(input: IncrementalInput, log: (line: string) 
   return {
     reps: input.reps,
     jobs: cores,
-    cores,
     editedFn: input.editedFn,
     editedUnits: editedUnits!,
     codegend: { args: ['build', 'main.mir', '-o', '<tmp>/main', ...buildArgs, '--cache', '<tmp>/cache', '--jobs', String(cores)], ...codegendSteps },
@@ -183,8 +180,6 @@ export function measureIncremental(input: IncrementalInput, log: (line: string) 
     parallel: { jobs1, jobs2, speedup: jobs1.medianMs / jobs2.medianMs },
   };
 }
-
-export { STEPS as INCREMENTAL_STEPS, type Step as IncrementalStep };
 
 /** Throws unless every unit of the build satisfies `ok`. */
 function expectReuse(step: string, build: CliBuild, ok: (u: CliUnit) => boolean, must: string): void {

@@ -4,16 +4,24 @@
 // front-end in-process on that text: splitItems, parseMirFile and checkCrate, next to two
 // peers (sha256 of the same text, and the rustc run that printed it). Then it measures what
 // a one-function edit changes at the level of item chunks, which is what incremental
-// re-parsing relies on. Last, the full build with the LLVM backend next to llc alone and
-// rustc (codegen.ts). A benchmark, not a test: it exits non-zero only when something
-// fails to run, when the front-end reports diagnostics on rustc's own output, or when
-// the executable codegend builds prints another checksum than rustc's.
+// re-parsing relies on. Then the full build with the LLVM backend next to llc alone and
+// rustc (codegen.ts). Last, incremental builds with the CLI next to `rustc -C incremental`
+// (cold, no change, one-function edit) and the cold build's speedup from `--jobs 2` over
+// `--jobs 1` (incremental.ts). A benchmark, not a test: it exits non-zero only when
+// something fails to run, when the front-end reports diagnostics on rustc's own output,
+// when an incremental build reuses other units than it must, or when an executable
+// codegend builds prints another checksum than rustc's.
 //
-//   npm run bench -- [--reps N] [--build-reps N] [--skip-build] [--json FILE] [--fresh]
+//   npm run bench -- [--reps N] [--build-reps N] [--incremental-reps N] [--skip-build]
+//                    [--skip-incremental] [--json FILE] [--fresh]
+//
+// --reps N sets the front-end's repetitions and, unless --incremental-reps is given, the
+// incremental section's rounds (default 3; a round takes 50-100 s on a 2-core machine).
 
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type Diagnostic, DiagnosticSink, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
@@ -23,6 +31,7 @@ import { parseChunk, parseMirFile } from '../src/mir/parse/items.js';
 import { type ItemChunk, splitItems } from '../src/mir/split.js';
 import { measureBuild } from './codegen.js';
 import { type BenchPaths, type CrateSpec, prepareCrate, rustcVersion } from './crate.js';
+import { measureIncremental } from './incremental.js';
 import { printReport, type Results, type Throughput } from './report.js';
 import { type MeasureOptions, mbPerSec, measure, type Timing } from './timing.js';
 
@@ -31,6 +40,8 @@ const EDITED_FN = 1000;
 const TARGET_MBPS = 25;
 /** Repetitions of the full-build section (each one builds the crate three times). */
 const DEFAULT_BUILD_REPS = 3;
+/** Rounds of the incremental section when neither --incremental-reps nor --reps is given. */
+const DEFAULT_INCREMENTAL_REPS = 3;
 const SHOWN_DIAGNOSTICS = 5;
 /** Parsing the whole file builds a large AST: collect the previous one before each repetition. */
 const WHOLE_FILE: MeasureOptions = { collectBetween: true };
@@ -42,6 +53,8 @@ interface Options {
   fresh: boolean;
   buildReps: number;
   skipBuild: boolean;
+  incrementalReps: number;
+  skipIncremental: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -53,6 +66,8 @@ function parseOptions(argv: string[]): Options {
       fresh: { type: 'boolean' },
       'build-reps': { type: 'string' },
       'skip-build': { type: 'boolean' },
+      'incremental-reps': { type: 'string' },
+      'skip-incremental': { type: 'boolean' },
     },
   });
   const positive = (flag: string, text: string | undefined, fallback: number): number => {
@@ -60,12 +75,15 @@ function parseOptions(argv: string[]): Options {
     if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer, got ${text}`);
     return n;
   };
+  const reps = positive('--reps', values.reps, 5);
   return {
-    reps: positive('--reps', values.reps, 5),
+    reps,
     json: values.json,
     fresh: values.fresh ?? false,
     buildReps: positive('--build-reps', values['build-reps'], DEFAULT_BUILD_REPS),
     skipBuild: values['skip-build'] ?? false,
+    incrementalReps: positive('--incremental-reps', values['incremental-reps'], values.reps === undefined ? DEFAULT_INCREMENTAL_REPS : reps),
+    skipIncremental: values['skip-incremental'] ?? false,
   };
 }
 
@@ -75,6 +93,9 @@ function repoRoot(): string {
 }
 
 async function main(): Promise<void> {
+  const start = performance.now();
+  /** Progress on stderr, stamped with the seconds since the start. */
+  const log = (line: string): void => console.error(`[${((performance.now() - start) / 1e3).toFixed(0).padStart(4)} s] ${line}`);
   const opts = parseOptions(process.argv.slice(2));
   const repo = repoRoot();
   const paths: BenchPaths = { shared: join(repo, '..', 'shared'), cache: join(repo, 'bench', '.cache') };
@@ -85,12 +106,16 @@ async function main(): Promise<void> {
   const name = relative(repo, base.mirPath);
   const text = readFileSync(base.mirPath, 'utf8');
   const bytes = Buffer.byteLength(text, 'utf8');
+  log(`front-end: ${opts.reps} repetitions of each stage ...`);
   const front = measureFrontEnd(name, text, bytes, opts.reps);
   const editedText = readFileSync(edited.mirPath, 'utf8');
   const edit = measureEdit(text, relative(repo, edited.mirPath), editedText, opts.reps);
   // The front-end's own high-water mark, before the in-process builds raise it.
   const frontEndRssMB = process.resourceUsage().maxRSS / 1024;
-  const build = opts.skipBuild ? null : await measureBuild(base.dir, name, opts.buildReps, (line) => console.error(line));
+  const build = opts.skipBuild ? null : await measureBuild(base.dir, name, opts.buildReps, log);
+  const incremental = opts.skipIncremental
+    ? null
+    : measureIncremental({ cli: codegendCli(repo), baseDir: base.dir, editedDir: edited.dir, editedFn: `f${EDITED_FN}`, reps: opts.incrementalReps }, log);
 
   const results: Results = {
     node: process.version,
@@ -103,9 +128,18 @@ async function main(): Promise<void> {
     edit: { mutate: EDITED_FN, ...edit },
     peakRssMB: frontEndRssMB,
     build,
+    incremental,
   };
   printReport(results);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(results, null, 2) + '\n');
+  log('done');
+}
+
+/** The bundled CLI the incremental section runs (`npm run bench` bundles it first). */
+function codegendCli(repo: string): string {
+  const cli = join(repo, 'dist', 'codegend.mjs');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` (npm run bench does)`);
+  return cli;
 }
 
 type FrontEnd = Pick<Results, 'sha256' | 'splitItems' | 'parse' | 'check'>;

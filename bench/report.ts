@@ -2,6 +2,7 @@
 // and the compact table printed from it.
 
 import type { BuildBench } from './codegen.js';
+import type { IncrementalBench } from './incremental.js';
 import type { Timing } from './timing.js';
 
 /** A timing with its throughput (MB = 1e6 bytes of UTF-8 input). */
@@ -37,6 +38,8 @@ export interface Results {
   peakRssMB: number;
   /** The full build with the LLVM backend and its peers; null with `--skip-build`. */
   build: BuildBench | null;
+  /** Incremental rebuilds (codegend CLI and rustc -C incremental) and --jobs; null with `--skip-incremental`. */
+  incremental: IncrementalBench | null;
 }
 
 export function printReport(r: Results): void {
@@ -55,6 +58,47 @@ export function printReport(r: Results): void {
   console.log('');
   if (r.build) printBuild(r.build);
   else console.log('full build (LLVM backend): skipped (--skip-build)');
+  console.log('');
+  if (r.incremental) printIncremental(r.incremental, r.crate.mir);
+  else console.log('incremental builds: skipped (--skip-incremental)');
+}
+
+function printIncremental(b: IncrementalBench, mir: string): void {
+  const c = b.codegend;
+  console.log(`incremental builds: one process per build, median of ${b.reps} rounds (fresh directories each, no warm-up round)`);
+  console.log(`  crate ${mir}; the edit is ${b.editedFn} (one source line, one MIR body), copied over the same paths`);
+  console.log(`  codegend: node dist/codegend.mjs ${c.args.join(' ')}`);
+  console.log('    MIR text -> linked exe; the MIR comes from rustc -Zno-codegen --emit=mir, not timed here');
+  console.log(`  rustc:    rustc ${b.rustc.args.join(' ')}`);
+  console.log('    Rust source -> linked exe: parsing, type-checking, MIR building and its incremental bookkeeping included\n');
+  const range = (t: Timing): string => `${ms(t.minMs)}-${ms(t.maxMs)}`;
+  const row = (name: string, step: IncrementalBench['codegend']['cold'], rustc: Timing, x: number): string[] => [
+    name, ms(step.wall.medianMs), range(step.wall), ms(step.buildMs.medianMs), ms(step.rebuiltUnitMs.medianMs), ms(rustc.medianMs), range(rustc), `${x.toFixed(2)}x`, `${step.rebuilt}/${step.units}`,
+  ];
+  console.log(formatTable([
+    ['step', 'codegend ms', 'min-max', 'build() ms', 'units ms', 'rustc ms', 'min-max', 'codegend/rustc', 'units rebuilt'],
+    row('cold build (empty cache)', c.cold, b.rustc.cold, b.ratios.cold),
+    row('no-change rebuild', c.noChange, b.rustc.noChange, b.ratios.noChange),
+    row(`one-function edit (${b.editedFn})`, c.edit, b.rustc.edit, b.ratios.edit),
+  ]));
+  console.log('  codegend ms: the process, spawn to exit; build() ms: the CLI\'s --json "ms"; units ms: the per-unit "ms" of the');
+  console.log(`  rebuilt units, summed (lowering and llc; ${b.jobs} jobs run at once, so a cold build's sum exceeds its build() time)`);
+  const e = c.edit;
+  const startup = e.wall.medianMs - e.buildMs.medianMs;
+  const rest = e.buildMs.medianMs - e.rebuiltUnitMs.medianMs;
+  console.log(`\n  edit rebuild, medians: ${ms(e.wall.medianMs)} ms = Node start-up/exit ${ms(startup)} + build() ${ms(e.buildMs.medianMs)};`);
+  console.log(`    build() = rebuilt unit${b.editedUnits.length === 1 ? '' : 's'} ${b.editedUnits.join(', ')} ${ms(e.rebuiltUnitMs.medianMs)} + the rest ${ms(rest)} (${pct(rest, e.buildMs.medianMs)}: reading, parsing, checking and`);
+  console.log('    monomorphizing the whole crate, fingerprints, the cache, linking)');
+  console.log(`  both executables print ${b.checksums.base} before the edit, ${b.checksums.edited} after it\n`);
+
+  const p = b.parallel;
+  console.log(`parallel back end: codegend cold build, --no-cache, one process per build, median of ${p.jobs1.reps}`);
+  console.log(formatTable([
+    ['build', 'median ms', 'min-max ms'],
+    ['--jobs 1', ms(p.jobs1.medianMs), range(p.jobs1)],
+    ['--jobs 2', ms(p.jobs2.medianMs), range(p.jobs2)],
+  ]));
+  console.log(`speedup of --jobs 2 over --jobs 1: ${p.speedup.toFixed(2)}x`);
 }
 
 function printBuild(b: BuildBench): void {
@@ -114,6 +158,10 @@ function formatTable(rows: string[][]): string {
 
 function ms(x: number): string {
   return x >= 100 ? x.toFixed(0) : x.toFixed(2);
+}
+
+function pct(part: number, whole: number): string {
+  return `${((100 * part) / whole).toFixed(0)} %`;
 }
 
 function ratio(a: number, b: number): string {
