@@ -90,9 +90,9 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       output,
       ms: Math.round(performance.now() - start),
     });
-    const record = (ok: boolean, units: UnitReport[]): BuildRecord => ({
+    const record = (ok: boolean, units: UnitReport[], diagnostics: Diagnostic[] = []): BuildRecord => ({
       inputHash: inputs,
-      options: { ...keyOptions, output: ok ? outputRecord(options) : undefined },
+      options: { ...keyOptions, output: ok ? outputRecord(options) : undefined, warnings: warningsRecord(sources, diagnostics) },
       startedAt: Date.now(),
       ms: Math.round(performance.now() - start),
       ok,
@@ -102,11 +102,12 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     // Nothing changed since the last good build: link its objects without parsing anything.
     if (!options.verify) {
       const unchanged = reuseUnchanged(session, inputs, lto, fatName(crateName));
-      if (unchanged) {
+      const replayed = unchanged && replayWarnings(unchanged.last, sources);
+      if (unchanged && replayed) {
         // The output the last build linked from these very objects is still there, untouched: keep it.
         const linked = sameOutput(unchanged.last, options) ? undefined : await linkOutput(unchanged.objects, options);
-        session.commit(unchanged.records, record(linked === undefined, unchanged.units), unchanged.keep);
-        return done(linked === undefined, [], unchanged.units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
+        session.commit(unchanged.records, record(linked === undefined, unchanged.units, replayed), unchanged.keep);
+        return done(linked === undefined, replayed, unchanged.units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
       }
     }
 
@@ -153,7 +154,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       keep.push(hash);
     }
     const linked = await linkOutput(result.objects, options);
-    session.commit(records, record(linked === undefined, units), keep);
+    session.commit(records, record(linked === undefined, units, diagnostics), keep);
     return done(linked === undefined, diagnostics, units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
   } finally {
     session.close();
@@ -246,6 +247,38 @@ function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMod
     keep.push(r.post);
   }
   return { last, objects, units, records, keep };
+}
+
+/** The warnings of a good build, kept so a build that reuses everything reports them again, like cargo. */
+interface WarningsRecord {
+  /** The hash of the files' exact text: warnings point into it. */
+  text: string;
+  list: { file: string; lo: number; hi: number; message: string }[];
+}
+
+function rawTextHash(sources: SourceFile[]): string {
+  return hashStrings(sources.flatMap((s) => [s.name, s.text]));
+}
+
+function warningsRecord(sources: SourceFile[], diagnostics: Diagnostic[]): WarningsRecord | undefined {
+  const warnings = diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length === 0) return undefined;
+  return { text: rawTextHash(sources), list: warnings.map((d) => ({ file: d.file.name, lo: d.span.lo, hi: d.span.hi, message: d.message })) };
+}
+
+/** The last build's warnings on the current text; undefined when they cannot be placed (the text moved). */
+function replayWarnings(last: BuildRecord, sources: SourceFile[]): Diagnostic[] | undefined {
+  const rec = (last.options as { warnings?: WarningsRecord } | null)?.warnings;
+  if (!rec) return [];
+  if (rec.text !== rawTextHash(sources)) return undefined;
+  const byName = new Map(sources.map((s) => [s.name, s]));
+  const sink = new DiagnosticSink();
+  for (const w of rec.list) {
+    const file = byName.get(w.file);
+    if (!file) return undefined;
+    sink.warning(file, { lo: w.lo, hi: w.hi }, w.message);
+  }
+  return sink.list;
 }
 
 interface OutputRecord {

@@ -130,6 +130,20 @@ describe('the incremental cache from the CLI', () => {
     expect(new Set(reuses(build()))).toEqual(new Set(['No']));
   });
 
+  it('a build that reuses everything reports the last build\'s warnings again', () => {
+    // Without its Rust source beside it, t3_state_machine's enum order is a guess, with a warning.
+    const sub = mkdtempSync(join(dir, 'warn-'));
+    const file = join(sub, 't3_state_machine.mir');
+    copyFileSync(join(CORPUS_DIR, 't3_state_machine.mir'), file);
+    const warnings = (r: { stderr: string }) => r.stderr.split('\n').filter((l) => /^.*: warning: /.test(l));
+    const first = cli('build', file, '-o', join(sub, 'p'));
+    expect(first.status).toBe(0);
+    expect(warnings(first).length).toBeGreaterThan(0);
+    const again = cli('build', file, '-o', join(sub, 'p'), '--json');
+    expect((JSON.parse(again.stdout) as Report).cgus.every((u) => u.reuse === 'PostLto')).toBe(true);
+    expect(warnings(again)).toEqual(warnings(first));
+  });
+
   it('a cache that cannot be created is a warning, not a failure', () => {
     const blocker = join(dir, 'not-a-dir');
     writeFileSync(blocker, '');
