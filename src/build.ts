@@ -106,6 +106,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       if (unchanged && replayed) {
         // The output the last build linked from these very objects is still there, untouched: keep it.
         const linked = sameOutput(unchanged.last, options) ? undefined : await linkOutput(unchanged.objects, options);
+        for (const o of unchanged.objects) session.put(lto === 'fat' ? 'lto' : 'post', o.bytes);
         session.commit(unchanged.records, record(linked === undefined, unchanged.units, replayed), unchanged.keep);
         return done(linked === undefined, replayed, unchanged.units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
       }

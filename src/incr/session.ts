@@ -114,10 +114,13 @@ export class IncrementalSession {
     return bytes && { name: objectName, bytes };
   }
 
-  /** Adds a blob to the coming commit; returns its hash. */
+  /**
+   * Adds a blob to the coming commit; returns its hash. Blobs the store already has are
+   * sent too: another process's commit may collect them before ours lands.
+   */
   put(kind: BlobKind, bytes: Uint8Array): string {
     const hash = blobHash(bytes);
-    if (!this.store?.hasBlob(hash)) this.blobs.set(hash, { kind, bytes });
+    if (this.store) this.blobs.set(hash, { kind, bytes });
     return hash;
   }
 

@@ -3,9 +3,9 @@
 // (`ar`), or one relocatable object (`cc -r`). Objects are written to a private
 // temporary directory in unit order, so the result does not depend on scheduling.
 
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ObjectFile } from '../traits/index.js';
 import { ARCHIVER, LINKER, runTool } from './linker.js';
 
@@ -26,21 +26,33 @@ export async function link(objects: ObjectFile[], output: string, options: LinkO
       await writeFile(p, o.bytes);
       paths.push(p);
     }
-    await rm(output, { force: true });
-    switch (options.kind) {
-      case 'exe':
-        // libm: float `%` lowers to `fmod`/`fmodf`, which rustc's binaries get from compiler_builtins.
-        await runTool(LINKER, ['-o', output, ...paths, ...(options.linkArgs ?? []), '-lm', '-lc']);
-        return;
-      case 'staticlib':
-        // `D`: deterministic archive (no timestamps, uids or modes).
-        await runTool(ARCHIVER, ['crsD', output, ...paths]);
-        return;
-      case 'obj':
-        await runTool(LINKER, ['-r', '-nostdlib', '-o', output, ...paths, ...(options.linkArgs ?? [])]);
-        return;
+    // Link beside the output, then rename over it: a build stopped midway never leaves a
+    // half-written output, and the old one stays until the new one is complete.
+    const partial = join(dirname(output), `.${basename(output)}.codegend-${process.pid}`);
+    await rm(partial, { force: true });
+    try {
+      await runLinker(options, paths, partial);
+      await rename(partial, output);
+    } finally {
+      await rm(partial, { force: true });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runLinker(options: LinkOptions, objects: string[], output: string): Promise<void> {
+  switch (options.kind) {
+    case 'exe':
+      // libm: float `%` lowers to `fmod`/`fmodf`, which rustc's binaries get from compiler_builtins.
+      await runTool(LINKER, ['-o', output, ...objects, ...(options.linkArgs ?? []), '-lm', '-lc']);
+      return;
+    case 'staticlib':
+      // `D`: deterministic archive (no timestamps, uids or modes).
+      await runTool(ARCHIVER, ['crsD', output, ...objects]);
+      return;
+    case 'obj':
+      await runTool(LINKER, ['-r', '-nostdlib', '-o', output, ...objects, ...(options.linkArgs ?? [])]);
+      return;
   }
 }
