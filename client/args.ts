@@ -60,3 +60,15 @@ export function choiceFlag<T extends string>(p: ParsedArgs, name: string, choice
   if (!(choices as readonly string[]).includes(v)) throw new UsageError(`${name} must be one of ${choices.join(', ')}, got '${v}'`);
   return v as T;
 }
+
+const SIZE_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** A size such as `512M`, `2G`, `64K` or a number of bytes; undefined when absent. */
+export function sizeFlag(p: ParsedArgs, name: string): number | undefined {
+  const v = p.values.get(name);
+  if (v === undefined) return undefined;
+  const m = /^(\d+)([KMG]?)(?:i?B)?$/i.exec(v.trim());
+  const n = m ? Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]! : NaN;
+  if (!Number.isSafeInteger(n) || n < 64 * 1024) throw new UsageError(`${name} needs a size of at least 64K, such as 512M or 2G, got '${v}'`);
+  return n;
+}

@@ -14,7 +14,7 @@ import { readRustCompanions } from './companions.js';
 import { cacheDirOf, cleanCommand, explainCommand, statsCommand } from './cache-commands.js';
 import { BACKENDS } from '../src/backends/select.js';
 import { VERSION } from '../src/version.js';
-import { choiceFlag, intFlag, parseArgs, type ParsedArgs, UsageError } from './args.js';
+import { choiceFlag, intFlag, parseArgs, type ParsedArgs, sizeFlag, UsageError } from './args.js';
 
 const HELP = `codegend ${VERSION} — incremental, backend-agnostic codegen for Rust MIR
 
@@ -45,6 +45,8 @@ Build options:
   --jobs N                      Parallel backend jobs (default: the number of cores)
   --cache DIR                   The incremental cache (default: .codegend/ beside
                                 the first input file)
+  --cache-size SIZE             The cache's size cap, such as 512M or 2G (default 4G);
+                                least recently used work products go first
   --no-cache                    Build without reading or writing the cache
   --verify-incremental          Recompile the units the cache would provide and fail
                                 if any differs (a fingerprint bug)
@@ -82,13 +84,14 @@ function check(args: string[]): number {
   return printDiagnostics(diagnostics) > 0 ? 1 : 0;
 }
 
-const BUILD_FLAGS = { values: ['-o', '--backend', '--opt', '--cgus', '--emit', '--link', '--fn', '--form', '--lto', '--jobs', '--cache'], switches: ['--json', '--no-cache', '--verify-incremental'] };
+const BUILD_FLAGS = { values: ['-o', '--backend', '--opt', '--cgus', '--emit', '--link', '--fn', '--form', '--lto', '--jobs', '--cache', '--cache-size'], switches: ['--json', '--no-cache', '--verify-incremental'] };
 
 function buildOptions(p: ParsedArgs, output: string) {
   return {
     lto: choiceFlag(p, '--lto', ['off', 'thin', 'fat'] as const, 'off'),
     jobs: intFlag(p, '--jobs', availableParallelism(), 1, 256),
     cache: cacheDirOf(p, p.files),
+    cacheMaxBytes: sizeFlag(p, '--cache-size'),
     verify: p.switches.has('--verify-incremental'),
     backend: choiceFlag(p, '--backend', BACKENDS, 'llvm'),
     opt: intFlag(p, '--opt', 0, 0, 3) as 0 | 1 | 2 | 3,

@@ -40,6 +40,8 @@ export interface BuildOptions {
   jobs?: number;
   /** The work-product store's directory; without it nothing is reused or saved. */
   cache?: string;
+  /** The store's size cap in bytes (least recently used work products go first); 4 GiB by default. */
+  cacheMaxBytes?: number;
   /** Recompile the units that would be reused and report any difference (a fingerprint bug). */
   verify?: boolean;
 }
@@ -79,7 +81,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   const keyOptions = { backend: await backend.identity(), opt: options.opt, lto, cgus: options.cgus };
   const hashes = hashSources(sources);
   const inputs = inputHash(keyOptions, crateName, hashes, options.rustSources ?? []);
-  const session = IncrementalSession.open(options.cache, crateKey(crateName, sources));
+  const session = IncrementalSession.open(options.cache, crateKey(crateName, sources), options.cacheMaxBytes);
   try {
     const done = (ok: boolean, diagnostics: Diagnostic[], units: UnitReport[] = [], output?: string, toolErrors: string[] = []): BuildResult => ({
       ok,

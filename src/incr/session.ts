@@ -59,11 +59,11 @@ export class IncrementalSession {
     this.previous = store?.units(crate) ?? new Map();
   }
 
-  /** Opens the store at `dir`; failures become warnings and a session without a store. */
-  static open(dir: string | undefined, crate: string): IncrementalSession {
+  /** Opens the store at `dir` (capped at `maxBytes`); failures become warnings and a session without a store. */
+  static open(dir: string | undefined, crate: string, maxBytes?: number): IncrementalSession {
     if (dir === undefined) return new IncrementalSession(undefined, crate);
     try {
-      const store = WorkProductStore.open(dir);
+      const store = WorkProductStore.open(dir, { maxBytes });
       const s = new IncrementalSession(store, crate);
       s.warnings.push(...store.warnings);
       return s;

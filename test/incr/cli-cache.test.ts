@@ -144,6 +144,21 @@ describe('the incremental cache from the CLI', () => {
     expect(warnings(again)).toEqual(warnings(first));
   });
 
+  it('--cache-size caps the cache, evicting the least recently used work products of other crates', () => {
+    const cache = mkdtempSync(join(dir, 'capped-'));
+    const other = join(cache, 't1_fib_rec.mir');
+    copyFileSync(join(CORPUS_DIR, 't1_fib_rec.mir'), other);
+    expect(cli('build', mir, '-o', join(dir, 'prog'), '--cache', cache).status).toBe(0);
+    const before = JSON.parse(cli('stats', '--cache', cache, '--json').stdout) as { bytes: number; evicted: number };
+    expect(before.bytes).toBeGreaterThan(0);
+    expect(before.evicted).toBe(0);
+    expect(cli('build', other, '-o', join(dir, 'fib'), '--cache', cache, '--cache-size', '64K').status).toBe(0);
+    const after = JSON.parse(cli('stats', '--cache', cache, '--json').stdout) as { bytes: number; evicted: number };
+    expect(after.bytes).toBeLessThanOrEqual(64 * 1024);
+    expect(after.evicted).toBeGreaterThan(0);
+    expect(cli('build', other, '-o', join(dir, 'fib'), '--cache-size', '5').stderr).toContain('--cache-size needs a size of at least 64K');
+  });
+
   it('a cache that cannot be created is a warning, not a failure', () => {
     const blocker = join(dir, 'not-a-dir');
     writeFileSync(blocker, '');
