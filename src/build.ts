@@ -1,27 +1,26 @@
 // The pipeline on one screen: MIR text → checked crate → mono items in codegen units →
-// one backend module per unit (plus the runtime) → objects → the linked output.
+// fingerprints and reuse decisions against the cache → the coordinator (lowering and
+// compiling what changed, LTO) → the linked output, with the work products committed.
+// When the inputs are those of the last good build, its objects are linked directly.
 // Every phase reports through diagnostics; a phase with errors stops the build.
 
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
 import { type Diagnostic, DiagnosticSink, NO_SPAN, type SourceFile, sortDiagnostics } from './diagnostics.js';
-import type { FileHashes } from './incr/chunk-hash.js';
-import { fingerprintUnits, hashStrings, runtimeFingerprint, type UnitFingerprint } from './incr/fingerprint.js';
-import { type CguReuse, describeReason, determineCguReuse, type LtoMode, type RebuildReason } from './incr/reuse.js';
+import { outputRecord, replayWarnings, sameOutput, warningsRecord } from './incr/build-record.js';
+import { hashStrings } from './incr/fingerprint.js';
+import { planUnits, reuseUnchanged } from './incr/plan.js';
+import { type CguReuse, describeReason, type LtoMode } from './incr/reuse.js';
 import { crateKey, FAT_LTO_UNIT, hashSources, IncrementalSession, inputHash, optionsKey } from './incr/session.js';
 import type { BuildRecord, UnitRecord } from './incr/store.js';
-import { checkCrate } from './mir/check.js';
-import { type Collected, monomorphize } from './mono/index.js';
-import type { CodegenUnit } from './mono/types.js';
-import { type CrateInput, lowerUnit, runtimeUnitName } from './ssa/base.js';
+import { crateNameOf, hasErrors, prepareCrate } from './prepare.js';
+import { lowerUnit } from './ssa/base.js';
 import { link, type OutputKind } from './ssa/back/link.js';
 import { runCoordinator, type UnitWork } from './ssa/back/write.js';
-import type { ObjectFile, SerializedModule } from './ssa/traits/write.js';
+import type { ObjectFile } from './ssa/traits/write.js';
 import { ToolError } from './ssa/back/linker.js';
-import { LayoutCx } from './ssa/layout/layout-cx.js';
 import { selectBackend, type BackendName } from './backends/select.js';
+
+export { crateNameOf, prepareCrate, type PreparedCrate } from './prepare.js';
 
 export interface BuildOptions {
   backend: BackendName;
@@ -68,11 +67,6 @@ export interface BuildResult {
   ms: number;
 }
 
-export function crateNameOf(sources: SourceFile[]): string {
-  const base = basename(sources[0]?.name ?? 'main', '.mir').replace(/[^A-Za-z0-9_]/g, '_');
-  return /^[A-Za-z_]/.test(base) ? base : `_${base}`;
-}
-
 export async function build(sources: SourceFile[], options: BuildOptions): Promise<BuildResult> {
   const start = performance.now();
   const lto = options.lto ?? 'off';
@@ -106,11 +100,12 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       const unchanged = reuseUnchanged(session, inputs, lto, fatName(crateName));
       const replayed = unchanged && replayWarnings(unchanged.last, sources);
       if (unchanged && replayed) {
+        const units = unchanged.units.map((u) => ({ ...u, ms: 0, reasons: [] }));
         // The output the last build linked from these very objects is still there, untouched: keep it.
         const linked = sameOutput(unchanged.last, options) ? undefined : await linkOutput(unchanged.objects, options);
         for (const o of unchanged.objects) session.put(lto === 'fat' ? 'lto' : 'post', o.bytes);
-        session.commit(unchanged.records, record(linked === undefined, unchanged.units, replayed), unchanged.keep);
-        return done(linked === undefined, replayed, unchanged.units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
+        session.commit(unchanged.records, record(linked === undefined, units, replayed), unchanged.keep);
+        return done(linked === undefined, replayed, units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
       }
     }
 
@@ -118,7 +113,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     if (!prepared.input) return done(false, prepared.diagnostics);
     const { input } = prepared;
     const sink = new DiagnosticSink();
-    const plan = planUnits(session, input, prepared, hashes, optionsKey(keyOptions), lto);
+    const plan = planUnits(session, input, prepared.collected!, prepared.structureKey!, hashes, optionsKey(keyOptions), lto);
     const moduleOptions = { opt: options.opt };
     const works: UnitWork[] = plan.map((p) => ({
       name: p.fp.name,
@@ -180,137 +175,6 @@ async function linkOutput(objects: ObjectFile[], options: BuildOptions): Promise
   }
 }
 
-interface UnitPlan {
-  /** Absent for the runtime module. */
-  unit?: CodegenUnit;
-  fp: UnitFingerprint;
-  size: number;
-  reuse: CguReuse;
-  reasons: RebuildReason[];
-  pre?: SerializedModule;
-  post?: ObjectFile;
-  postImports?: string;
-}
-
-/** Fingerprints every unit (and the runtime module) and decides its reuse, reading the cached work products it needs. */
-function planUnits(session: IncrementalSession, input: CrateInput, prepared: PreparedCrate, hashes: Map<SourceFile, FileHashes>, optKey: string, lto: LtoMode): UnitPlan[] {
-  const fps = fingerprintUnits({ input, collected: prepared.collected!, hashes, optionsKey: optKey, structureKey: prepared.structureKey! });
-  const all: UnitPlan[] = [
-    ...input.units.map((unit, i) => ({ unit, fp: fps[i]!, size: unit.sizeEstimate, reuse: 'No' as CguReuse, reasons: [] })),
-    { fp: runtimeFingerprint(runtimeUnitName(input), optKey, input.crateName, input.mono.panicHandler?.symbol), size: 1, reuse: 'No', reasons: [] },
-  ];
-  for (const p of all) {
-    if (!session.enabled) {
-      p.reasons = [{ kind: 'incremental-off' }];
-      continue;
-    }
-    const decision = determineCguReuse(session.previousUnit(p.fp.name), p.fp, lto);
-    p.reuse = decision.reuse;
-    p.reasons = decision.reasons;
-    if (p.reuse === 'No') continue;
-    // The hashes were checked present; a failed read means corruption: rebuild.
-    p.pre = session.readModule(p.fp.name);
-    if (p.reuse === 'PostLto' || lto === 'thin') {
-      p.post = session.readObject(p.fp.name);
-      p.postImports = session.record(p.fp.name)?.imports as string | undefined;
-    }
-    const needed = p.reuse === 'PostLto' ? 'post' : 'pre';
-    if (needed === 'post' ? !p.post : !p.pre) {
-      p.reuse = 'No';
-      p.reasons = [{ kind: 'missing', what: needed }];
-    }
-  }
-  return all;
-}
-
-/** The last good build had exactly these inputs: its objects, if the store still has them all. */
-function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMode, fatObjectName: string): { last: BuildRecord; objects: ObjectFile[]; units: UnitReport[]; records: UnitRecord[]; keep: string[] } | undefined {
-  const last = session.lastBuild();
-  if (!last?.ok || last.inputHash !== inputs) return undefined;
-  const records: UnitRecord[] = [];
-  const objects: ObjectFile[] = [];
-  const units: UnitReport[] = [];
-  for (const u of last.units) {
-    const r = session.record(u.name);
-    if (!r) return undefined;
-    records.push(r);
-    units.push({ name: u.name, items: u.items, reuse: lto === 'fat' ? 'PreLto' : 'PostLto', ms: 0, reasons: [] });
-    if (lto === 'fat') continue;
-    const obj = session.readObject(u.name);
-    if (!obj) return undefined;
-    objects.push(obj);
-  }
-  const keep: string[] = [];
-  if (lto === 'fat') {
-    const fat = session.readObject(FAT_LTO_UNIT, fatObjectName);
-    const r = session.record(FAT_LTO_UNIT);
-    if (!fat || !r?.post) return undefined;
-    objects.push(fat);
-    records.push(r);
-    keep.push(r.post);
-  }
-  return { last, objects, units, records, keep };
-}
-
-/** The warnings of a good build, kept so a build that reuses everything reports them again, like cargo. */
-interface WarningsRecord {
-  /** The hash of the files' exact text: warnings point into it. */
-  text: string;
-  list: { file: string; lo: number; hi: number; message: string }[];
-}
-
-function rawTextHash(sources: SourceFile[]): string {
-  return hashStrings(sources.flatMap((s) => [s.name, s.text]));
-}
-
-function warningsRecord(sources: SourceFile[], diagnostics: Diagnostic[]): WarningsRecord | undefined {
-  const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  if (warnings.length === 0) return undefined;
-  return { text: rawTextHash(sources), list: warnings.map((d) => ({ file: d.file.name, lo: d.span.lo, hi: d.span.hi, message: d.message })) };
-}
-
-/** The last build's warnings on the current text; undefined when they cannot be placed (the text moved). */
-function replayWarnings(last: BuildRecord, sources: SourceFile[]): Diagnostic[] | undefined {
-  const rec = (last.options as { warnings?: WarningsRecord } | null)?.warnings;
-  if (!rec) return [];
-  if (rec.text !== rawTextHash(sources)) return undefined;
-  const byName = new Map(sources.map((s) => [s.name, s]));
-  const sink = new DiagnosticSink();
-  for (const w of rec.list) {
-    const file = byName.get(w.file);
-    if (!file) return undefined;
-    sink.warning(file, { lo: w.lo, hi: w.hi }, w.message);
-  }
-  return sink.list;
-}
-
-interface OutputRecord {
-  path: string;
-  emit: OutputKind;
-  linkArgs: string[];
-  /** SHA-256 of the file as linked. */
-  hash: string;
-}
-
-function outputRecord(options: BuildOptions): OutputRecord | undefined {
-  const hash = fileHash(options.output);
-  return hash === undefined ? undefined : { path: options.output, emit: options.emit, linkArgs: options.linkArgs ?? [], hash };
-}
-
-function sameOutput(last: BuildRecord, options: BuildOptions): boolean {
-  const prev = (last.options as { output?: OutputRecord } | null)?.output;
-  if (!prev || prev.path !== options.output || prev.emit !== options.emit || prev.linkArgs.join('\0') !== (options.linkArgs ?? []).join('\0')) return false;
-  return fileHash(options.output) === prev.hash;
-}
-
-function fileHash(path: string): string | undefined {
-  try {
-    return createHash('sha256').update(readFileSync(path)).digest('hex');
-  } catch {
-    return undefined;
-  }
-}
-
 /** `--verify-incremental` found a reused unit whose fresh work product differs: a fingerprint bug. */
 function verifyFailure(file: SourceFile, unit: string, mismatch: string): Diagnostic {
   const sink = new DiagnosticSink();
@@ -318,29 +182,3 @@ function verifyFailure(file: SourceFile, unit: string, mismatch: string): Diagno
   return sink.list[0]!;
 }
 
-export interface PreparedCrate {
-  /** What code generation needs; absent when checking or monomorphization found errors. */
-  input?: CrateInput;
-  units: CodegenUnit[];
-  diagnostics: Diagnostic[];
-  /** The collected mono item graph and the crate-wide tables, for fingerprints. */
-  collected?: Collected;
-  structureKey?: string;
-}
-
-/** The front half of the pipeline, shared by builds, `emit` and the benchmarks: check, lay out, monomorphize. */
-export function prepareCrate(sources: SourceFile[], options: { cgus: number; crateName?: string; rustSources?: SourceFile[] }): PreparedCrate {
-  const checked = checkCrate(sources, { rustSources: options.rustSources });
-  if (hasErrors(checked.diagnostics)) return { units: [], diagnostics: checked.diagnostics };
-  const crateName = options.crateName ?? crateNameOf(sources);
-  const adts = checked.crate.index.adts;
-  const layouts = new LayoutCx(adts, { closureCaptures: (text) => adts.closureCaptures(text) });
-  const mono = monomorphize(checked.crate, { cgus: options.cgus, crateName }, layouts);
-  const diagnostics = [...checked.diagnostics, ...mono.diagnostics];
-  if (hasErrors(diagnostics)) return { units: mono.units, diagnostics };
-  return { input: { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, units: mono.units, diagnostics, collected: mono.collected, structureKey: mono.structureKey };
-}
-
-function hasErrors(ds: Diagnostic[]): boolean {
-  return ds.some((d) => d.severity === 'error');
-}

@@ -7,7 +7,7 @@ import { pathKey } from './mir/ty.js';
 import type { MonoItem } from './mono/types.js';
 import { compileCodegenUnit } from './ssa/base.js';
 import { type BackendName, selectBackend } from './backends/select.js';
-import { prepareCrate } from './build.js';
+import { prepareCrate } from './prepare.js';
 
 export interface EmitOptions {
   backend: BackendName;

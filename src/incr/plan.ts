@@ -1,0 +1,96 @@
+// Planning an incremental build: every unit fingerprinted and its reuse decided against
+// the store, with the cached work products it needs read (and their hashes checked); and
+// the shortcut for a build whose inputs are exactly those of the last good one.
+
+import type { SourceFile } from '../diagnostics.js';
+import type { Collected } from '../mono/collect.js';
+import type { CodegenUnit } from '../mono/types.js';
+import { type CrateInput, runtimeUnitName } from '../ssa/base.js';
+import type { ObjectFile, SerializedModule } from '../ssa/traits/write.js';
+import type { FileHashes } from './chunk-hash.js';
+import { fingerprintUnits, runtimeFingerprint, type UnitFingerprint } from './fingerprint.js';
+import { type CguReuse, determineCguReuse, type LtoMode, type RebuildReason } from './reuse.js';
+import { FAT_LTO_UNIT, type IncrementalSession } from './session.js';
+import type { BuildRecord, UnitRecord } from './store.js';
+
+export interface UnitPlan {
+  /** Absent for the runtime module. */
+  unit?: CodegenUnit;
+  fp: UnitFingerprint;
+  size: number;
+  reuse: CguReuse;
+  reasons: RebuildReason[];
+  pre?: SerializedModule;
+  post?: ObjectFile;
+  postImports?: string;
+}
+
+/** Fingerprints every unit (and the runtime module) and decides its reuse, reading the cached work products it needs. */
+export function planUnits(session: IncrementalSession, input: CrateInput, collected: Collected, structureKey: string, hashes: Map<SourceFile, FileHashes>, optKey: string, lto: LtoMode): UnitPlan[] {
+  const fps = fingerprintUnits({ input, collected, hashes, optionsKey: optKey, structureKey });
+  const all: UnitPlan[] = [
+    ...input.units.map((unit, i) => ({ unit, fp: fps[i]!, size: unit.sizeEstimate, reuse: 'No' as CguReuse, reasons: [] })),
+    { fp: runtimeFingerprint(runtimeUnitName(input), optKey, input.crateName, input.mono.panicHandler?.symbol), size: 1, reuse: 'No', reasons: [] },
+  ];
+  for (const p of all) {
+    if (!session.enabled) {
+      p.reasons = [{ kind: 'incremental-off' }];
+      continue;
+    }
+    const decision = determineCguReuse(session.previousUnit(p.fp.name), p.fp, lto);
+    p.reuse = decision.reuse;
+    p.reasons = decision.reasons;
+    if (p.reuse === 'No') continue;
+    // The hashes were checked present; a failed read means corruption: rebuild.
+    p.pre = session.readModule(p.fp.name);
+    if (p.reuse === 'PostLto' || lto === 'thin') {
+      p.post = session.readObject(p.fp.name);
+      p.postImports = session.record(p.fp.name)?.imports as string | undefined;
+    }
+    const needed = p.reuse === 'PostLto' ? 'post' : 'pre';
+    if (needed === 'post' ? !p.post : !p.pre) {
+      p.reuse = 'No';
+      p.reasons = [{ kind: 'missing', what: needed }];
+    }
+  }
+  return all;
+}
+
+export interface UnchangedBuild {
+  last: BuildRecord;
+  /** The objects to link, in unit order (fat LTO: the merged one). */
+  objects: ObjectFile[];
+  units: { name: string; items: number; reuse: CguReuse }[];
+  /** The unit records to commit again, and blobs to keep that no unit names (the fat object). */
+  records: UnitRecord[];
+  keep: string[];
+}
+
+/** The last good build had exactly these inputs: its objects, if the store still has them all. */
+export function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMode, fatObjectName: string): UnchangedBuild | undefined {
+  const last = session.lastBuild();
+  if (!last?.ok || last.inputHash !== inputs) return undefined;
+  const records: UnitRecord[] = [];
+  const objects: ObjectFile[] = [];
+  const units: UnchangedBuild['units'] = [];
+  for (const u of last.units) {
+    const r = session.record(u.name);
+    if (!r) return undefined;
+    records.push(r);
+    units.push({ name: u.name, items: u.items, reuse: lto === 'fat' ? 'PreLto' : 'PostLto' });
+    if (lto === 'fat') continue;
+    const obj = session.readObject(u.name);
+    if (!obj) return undefined;
+    objects.push(obj);
+  }
+  const keep: string[] = [];
+  if (lto === 'fat') {
+    const fat = session.readObject(FAT_LTO_UNIT, fatObjectName);
+    const r = session.record(FAT_LTO_UNIT);
+    if (!fat || !r?.post) return undefined;
+    objects.push(fat);
+    records.push(r);
+    keep.push(r.post);
+  }
+  return { last, objects, units, records, keep };
+}
