@@ -10,7 +10,8 @@ import { outputRecord, replayWarnings, sameOutput, warningsRecord } from './incr
 import { hashStrings } from './incr/fingerprint.js';
 import { planUnits, reuseUnchanged } from './incr/plan.js';
 import { type CguReuse, describeReason, type LtoMode } from './incr/reuse.js';
-import { crateKey, FAT_LTO_UNIT, hashSources, IncrementalSession, inputHash, optionsKey } from './incr/session.js';
+import type { FileHashes } from './incr/chunk-hash.js';
+import { crateKey, exactInputHash, FAT_LTO_UNIT, hashSources, IncrementalSession, inputHash, optionsKey } from './incr/session.js';
 import type { BuildRecord, UnitRecord } from './incr/store.js';
 import { crateNameOf, hasErrors, prepareCrate } from './prepare.js';
 import { lowerUnit } from './ssa/base.js';
@@ -73,8 +74,16 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   const crateName = options.crateName ?? crateNameOf(sources);
   const backend = selectBackend(options.backend);
   const keyOptions = { backend: await backend.identity(), opt: options.opt, lto, cgus: options.cgus };
-  const hashes = hashSources(sources);
-  const inputs = inputHash(keyOptions, crateName, hashes, options.rustSources ?? []);
+  const rustSources = options.rustSources ?? [];
+  const exact = exactInputHash(keyOptions, crateName, sources, rustSources);
+  let normalized: { hashes: Map<SourceFile, FileHashes>; inputs: string } | undefined;
+  const normalize = () => {
+    if (!normalized) {
+      const hashes = hashSources(sources);
+      normalized = { hashes, inputs: inputHash(keyOptions, crateName, hashes, rustSources) };
+    }
+    return normalized;
+  };
   const session = IncrementalSession.open(options.cache, crateKey(crateName, sources), options.cacheMaxBytes);
   try {
     const done = (ok: boolean, diagnostics: Diagnostic[], units: UnitReport[] = [], output?: string, toolErrors: string[] = []): BuildResult => ({
@@ -86,29 +95,33 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       output,
       ms: Math.round(performance.now() - start),
     });
-    const record = (ok: boolean, units: UnitReport[], diagnostics: Diagnostic[] = []): BuildRecord => ({
+    const record = (inputs: string, ok: boolean, units: UnitReport[], diagnostics: Diagnostic[] = []): BuildRecord => ({
       inputHash: inputs,
-      options: { ...keyOptions, output: ok ? outputRecord(options) : undefined, warnings: warningsRecord(sources, diagnostics) },
+      options: { ...keyOptions, exact, output: ok ? outputRecord(options) : undefined, warnings: warningsRecord(exact, diagnostics) },
       startedAt: Date.now(),
       ms: Math.round(performance.now() - start),
       ok,
       units: units.map((u) => ({ name: u.name, reuse: u.reuse, items: u.items, ms: u.ms, reason: u.reasons })),
     });
 
-    // Nothing changed since the last good build: link its objects without parsing anything.
-    if (!options.verify) {
-      const unchanged = reuseUnchanged(session, inputs, lto, fatName(crateName));
-      const replayed = unchanged && replayWarnings(unchanged.last, sources);
+    // Nothing changed since the last good build (the exact text, or up to comments and
+    // whitespace): link its objects without parsing anything.
+    const last = options.verify ? undefined : session.lastBuild();
+    if (last?.ok) {
+      const inputs = (last.options as { exact?: string } | null)?.exact === exact ? last.inputHash : normalize().inputs;
+      const unchanged = inputs === last.inputHash ? reuseUnchanged(session, last, lto, fatName(crateName)) : undefined;
+      const replayed = unchanged && replayWarnings(last, sources, exact);
       if (unchanged && replayed) {
         const units = unchanged.units.map((u) => ({ ...u, ms: 0, reasons: [] }));
         // The output the last build linked from these very objects is still there, untouched: keep it.
-        const linked = sameOutput(unchanged.last, options) ? undefined : await linkOutput(unchanged.objects, options);
+        const linked = sameOutput(last, options) ? undefined : await linkOutput(unchanged.objects, options);
         for (const o of unchanged.objects) session.put(lto === 'fat' ? 'lto' : 'post', o.bytes);
-        session.commit(unchanged.records, record(linked === undefined, units, replayed), unchanged.keep);
+        session.commit(unchanged.records, record(inputs, linked === undefined, units, replayed), unchanged.keep);
         return done(linked === undefined, replayed, units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
       }
     }
 
+    const { hashes, inputs } = normalize();
     const prepared = prepareCrate(sources, { ...options, crateName });
     if (!prepared.input) return done(false, prepared.diagnostics);
     const { input } = prepared;
@@ -152,7 +165,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       keep.push(hash);
     }
     const linked = await linkOutput(result.objects, options);
-    session.commit(records, record(linked === undefined, units, diagnostics), keep);
+    session.commit(records, record(inputs, linked === undefined, units, diagnostics), keep);
     return done(linked === undefined, diagnostics, units, linked === undefined ? options.output : undefined, linked ? [linked] : []);
   } finally {
     session.close();

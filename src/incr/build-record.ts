@@ -5,7 +5,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Diagnostic, DiagnosticSink, type SourceFile } from '../diagnostics.js';
-import { hashStrings } from './fingerprint.js';
 import type { BuildRecord } from './store.js';
 
 /** Where and how the output is linked. */
@@ -17,26 +16,22 @@ export interface OutputOptions {
 
 /** The warnings of a good build, kept so a build that reuses everything reports them again, like cargo. */
 interface WarningsRecord {
-  /** The hash of the files' exact text: warnings point into it. */
+  /** The exact input hash (`exactInputHash`): warnings point into that text. */
   text: string;
   list: { file: string; lo: number; hi: number; message: string }[];
 }
 
-function rawTextHash(sources: SourceFile[]): string {
-  return hashStrings(sources.flatMap((s) => [s.name, s.text]));
-}
-
-export function warningsRecord(sources: SourceFile[], diagnostics: Diagnostic[]): WarningsRecord | undefined {
+export function warningsRecord(exactInputs: string, diagnostics: Diagnostic[]): WarningsRecord | undefined {
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length === 0) return undefined;
-  return { text: rawTextHash(sources), list: warnings.map((d) => ({ file: d.file.name, lo: d.span.lo, hi: d.span.hi, message: d.message })) };
+  return { text: exactInputs, list: warnings.map((d) => ({ file: d.file.name, lo: d.span.lo, hi: d.span.hi, message: d.message })) };
 }
 
 /** The last build's warnings on the current text; undefined when they cannot be placed (the text moved). */
-export function replayWarnings(last: BuildRecord, sources: SourceFile[]): Diagnostic[] | undefined {
+export function replayWarnings(last: BuildRecord, sources: SourceFile[], exactInputs: string): Diagnostic[] | undefined {
   const rec = (last.options as { warnings?: WarningsRecord } | null)?.warnings;
   if (!rec) return [];
-  if (rec.text !== rawTextHash(sources)) return undefined;
+  if (rec.text !== exactInputs) return undefined;
   const byName = new Map(sources.map((s) => [s.name, s]));
   const sink = new DiagnosticSink();
   for (const w of rec.list) {

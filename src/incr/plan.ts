@@ -66,10 +66,8 @@ export interface UnchangedBuild {
   keep: string[];
 }
 
-/** The last good build had exactly these inputs: its objects, if the store still has them all. */
-export function reuseUnchanged(session: IncrementalSession, inputs: string, lto: LtoMode, fatObjectName: string): UnchangedBuild | undefined {
-  const last = session.lastBuild();
-  if (!last?.ok || last.inputHash !== inputs) return undefined;
+/** `last`, a good build, had exactly these inputs: its objects, if the store still has them all. */
+export function reuseUnchanged(session: IncrementalSession, last: BuildRecord, lto: LtoMode, fatObjectName: string): UnchangedBuild | undefined {
   const records: UnitRecord[] = [];
   const objects: ObjectFile[] = [];
   const units: UnchangedBuild['units'] = [];

@@ -37,11 +37,24 @@ export function hashSources(sources: SourceFile[]): Map<SourceFile, FileHashes> 
   return new Map(sources.map((s) => [s, hashFile(s.text)]));
 }
 
-/** The hash of every input of a build: when it matches the last good build's, nothing needs even parsing. */
+const byName = (a: SourceFile, b: SourceFile) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/**
+ * The hash of every input of a build, the MIR normalized (comments and whitespace do not
+ * count): when it matches the last good build's, nothing needs even parsing.
+ */
 export function inputHash(o: CodegenOptionsKey, crateName: string, hashes: Map<SourceFile, FileHashes>, rustSources: SourceFile[]): string {
   const parts = [optionsKey(o), String(o.cgus), crateName];
-  for (const [s, h] of [...hashes].sort(([a], [b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) parts.push(s.name, h.file);
-  for (const r of [...rustSources].sort((a, b) => (a.name < b.name ? -1 : 1))) parts.push(r.name, hashStrings([r.text]));
+  for (const [s, h] of [...hashes].sort(([a], [b]) => byName(a, b))) parts.push(s.name, h.file);
+  for (const r of [...rustSources].sort(byName)) parts.push(r.name, hashStrings([r.text]));
+  return hashStrings(parts);
+}
+
+/** The same over the exact text: cheaper than normalizing, and what warnings' positions depend on. */
+export function exactInputHash(o: CodegenOptionsKey, crateName: string, sources: SourceFile[], rustSources: SourceFile[]): string {
+  const parts = [optionsKey(o), String(o.cgus), crateName];
+  for (const s of [...sources].sort(byName)) parts.push(s.name, s.text);
+  for (const r of [...rustSources].sort(byName)) parts.push(r.name, r.text);
   return hashStrings(parts);
 }
 
