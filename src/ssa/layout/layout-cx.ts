@@ -50,6 +50,14 @@ export class LayoutCx {
 
   /** The layout of a concrete type; throws LayoutError naming the type when impossible. */
   layoutOf(ty: Ty): Layout {
+    // Most types asked about are scalars, each a Ty object of its own: their key is their
+    // name, so a WeakMap entry per object would cost more than it saves.
+    if (ty.kind === 'int' || ty.kind === 'float' || ty.kind === 'bool' || ty.kind === 'char') {
+      const key = ty.kind === 'int' || ty.kind === 'float' ? ty.name : ty.kind;
+      let l = this.byKey.get(key);
+      if (!l) this.byKey.set(key, (l = this.compute(ty)));
+      return l;
+    }
     const hit = this.byTy.get(ty);
     if (hit) return hit;
     const key = tyKey(ty);
