@@ -3,8 +3,8 @@
 // `extern "C" { … }`, `#[no_mangle]`, `#[repr(…)]`, `fn f<T>(…)`).
 // Each item chunk (see split.ts) is parsed on its own; an error aborts only that chunk.
 
-import type { AdtItem, ExternBlock, ExternFn, FieldDecl, Item, MirFile, Param, Ty, VariantDecl } from '../ast.js';
-import { type DiagnosticSink, type SourceFile, span } from '../../diagnostics.js';
+import type { AdtItem, Body, ConstItem, ExternBlock, ExternFn, FieldDecl, FnItem, Item, MirFile, Param, StaticItem, Ty, VariantDecl } from '../ast.js';
+import { type DiagnosticSink, type SourceFile, type Span, span } from '../../diagnostics.js';
 import { Tok } from '../lexer.js';
 import { splitItems } from '../split.js';
 import { parseAlloc } from './alloc.js';
@@ -13,22 +13,73 @@ import { Cursor, ParseAbort } from './cursor.js';
 import { parseConst, parseLocal } from './operand.js';
 import { parsePath, parseTy, splitIntLiteral, UNIT_TY } from './types.js';
 
-export function parseMirFile(file: SourceFile, sink: DiagnosticSink): MirFile {
+export interface ParseOptions {
+  /**
+   * Parse every item's header now and each body the first time it is read, reporting
+   * the body's errors to the sink then. A body runs to the end of its chunk. For the
+   * incremental front end, which needs every signature but only the bodies that changed.
+   */
+  lazyBodies?: boolean;
+}
+
+export function parseMirFile(file: SourceFile, sink: DiagnosticSink, options: ParseOptions = {}): MirFile {
   const { prelude, items: chunks } = splitItems(file.text);
   const items: Item[] = [];
   checkPrelude(file, sink, prelude.start, prelude.end);
-  for (const chunk of chunks) parseChunk(file, sink, chunk.start, chunk.end, items);
+  for (const chunk of chunks) parseChunk(file, sink, chunk.start, chunk.end, items, options);
   return { file, items };
 }
 
 /** Parses the items of one chunk of `file` (normally exactly one) into `out`. */
-export function parseChunk(file: SourceFile, sink: DiagnosticSink, start: number, end: number, out: Item[]): void {
+export function parseChunk(file: SourceFile, sink: DiagnosticSink, start: number, end: number, out: Item[], options: ParseOptions = {}): void {
   const p = new Cursor(file, sink, start, end);
+  const lazy = options.lazyBodies ? { end, taken: false } : undefined;
   try {
-    while (!p.at(Tok.Eof)) out.push(parseItem(p));
+    while (!p.at(Tok.Eof) && !lazy?.taken) out.push(parseItem(p, lazy));
   } catch (e) {
     if (!(e instanceof ParseAbort)) throw e;
   }
+}
+
+/** In lazy mode: where the chunk ends, and whether a lazily parsed body has claimed the rest of it. */
+interface LazyChunk {
+  end: number;
+  taken: boolean;
+}
+
+const EMPTY_BODY_SPAN = { lo: 0, hi: 0 };
+
+/**
+ * `item` with a `body` parsed on first read, from `bodyLo` (its `{`) to the end of the
+ * chunk; the item's span then runs to the chunk's last non-blank character. A body
+ * that fails to parse reads as empty, its errors in the sink.
+ */
+function withLazyBody<T extends { body: Body; span: Span }>(p: Cursor, lazy: LazyChunk, item: Omit<T, 'body'>): T {
+  const { file, sink } = p;
+  const bodyLo = p.start;
+  if (!p.at(Tok.LBrace)) p.unexpected('`{` and the body');
+  lazy.taken = true;
+  let end = lazy.end;
+  while (end > bodyLo && /\s/.test(file.text[end - 1]!)) end--;
+  let body: Body | undefined;
+  const out = { ...item, span: span(item.span.lo, end) } as T;
+  Object.defineProperty(out, 'body', {
+    enumerable: true,
+    get(): Body {
+      if (!body) {
+        const q = new Cursor(file, sink, bodyLo, lazy.end);
+        try {
+          body = parseBody(q);
+          if (!q.at(Tok.Eof)) q.unexpected('the end of the item');
+        } catch (e) {
+          if (!(e instanceof ParseAbort)) throw e;
+          body ??= { root: { index: 0, locals: [], debugs: [], children: [], span: EMPTY_BODY_SPAN }, blocks: [] };
+        }
+      }
+      return body;
+    },
+  });
+  return out;
 }
 
 /** Text before the first item may hold only comments. */
@@ -68,7 +119,7 @@ function parseAttrs(p: Cursor): Attrs {
   }
 }
 
-function parseItem(p: Cursor): Item {
+function parseItem(p: Cursor, lazy?: LazyChunk): Item {
   const lo = p.start;
   const attrs = parseAttrs(p);
   const word = p.at(Tok.Ident) ? p.text : '';
@@ -84,7 +135,7 @@ function parseItem(p: Cursor): Item {
   switch (word) {
     case 'fn':
       onlyFor('a function', { ctfe: true, exported: true });
-      return parseFn(p, lo, attrs);
+      return parseFn(p, lo, attrs, lazy);
     case 'static': {
       onlyFor('a static', { exported: true });
       p.bump();
@@ -94,8 +145,10 @@ function parseItem(p: Cursor): Item {
       p.expect(Tok.Colon, '`:` and the type of the static');
       const ty = parseTy(p);
       p.expect(Tok.Eq);
+      const head = { kind: 'static' as const, name, mutable, ty, exported: attrs.exported, span: p.spanFrom(lo), nameSpan: { lo: nameSpan.lo, hi: name.span.hi } };
+      if (lazy) return withLazyBody<StaticItem>(p, lazy, head);
       const body = parseBody(p);
-      return { kind: 'static', name, mutable, ty, body, exported: attrs.exported, span: p.spanFrom(lo), nameSpan: { lo: nameSpan.lo, hi: name.span.hi } };
+      return { ...head, body, span: p.spanFrom(lo) };
     }
     case 'const': {
       onlyFor('a constant', { ctfe: true });
@@ -111,6 +164,7 @@ function parseItem(p: Cursor): Item {
         p.expect(Tok.Semi, '`;` after a constant');
         return { kind: 'const', name, ty, value, ctfe: attrs.ctfe, span: p.spanFrom(lo), nameSpan };
       }
+      if (lazy) return withLazyBody<ConstItem & { body: Body }>(p, lazy, { kind: 'const', name, ty, ctfe: attrs.ctfe, span: p.spanFrom(lo), nameSpan });
       const body = parseBody(p);
       return { kind: 'const', name, ty, body, ctfe: attrs.ctfe, span: p.spanFrom(lo), nameSpan };
     }
@@ -134,13 +188,15 @@ function parseItem(p: Cursor): Item {
     p.expect(Tok.Colon);
     const ty = parseTy(p);
     p.expect(Tok.Eq);
+    const head = { kind: 'const' as const, name, ty, ctfe: attrs.ctfe, span: p.spanFrom(lo), nameSpan: span(nameLo, name.span.hi) };
+    if (lazy) return withLazyBody<ConstItem & { body: Body }>(p, lazy, head);
     const body = parseBody(p);
-    return { kind: 'const', name, ty, body, ctfe: attrs.ctfe, span: p.spanFrom(lo), nameSpan: span(nameLo, name.span.hi) };
+    return { ...head, body, span: p.spanFrom(lo) };
   }
   p.unexpected('an item (`fn`, `static`, `const`, an allocation, `struct`, `enum`, `union` or `extern`)');
 }
 
-function parseFn(p: Cursor, lo: number, attrs: Attrs): Item {
+function parseFn(p: Cursor, lo: number, attrs: Attrs, lazy?: LazyChunk): Item {
   p.expectIdent('fn');
   const nameLo = p.start;
   const name = parsePath(p, 'value');
@@ -158,8 +214,10 @@ function parseFn(p: Cursor, lo: number, attrs: Attrs): Item {
   }
   p.expect(Tok.RParen, '`,` or `)` after a parameter');
   const ret = p.eat(Tok.Arrow) ? parseTy(p) : UNIT_TY;
+  const head = { kind: 'fn' as const, name, generics, params, ret, ctfe: attrs.ctfe, exported: attrs.exported, span: p.spanFrom(lo), nameSpan };
+  if (lazy) return withLazyBody<FnItem>(p, lazy, head);
   const body = parseBody(p);
-  return { kind: 'fn', name, generics, params, ret, body, ctfe: attrs.ctfe, exported: attrs.exported, span: p.spanFrom(lo), nameSpan };
+  return { ...head, body, span: p.spanFrom(lo) };
 }
 
 /** `<T, U, const N: usize>` after a hand-written item name. */
