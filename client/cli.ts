@@ -114,6 +114,7 @@ function printDiagnostics(ds: Diagnostic[], toolErrors: string[] = [], warnings:
 function buildJson(r: BuildResult): string {
   return JSON.stringify({
     ok: r.ok,
+    frontEnd: r.frontEnd,
     output: r.output ?? null,
     ms: r.ms,
     cgus: r.units.map((u) => ({ name: u.name, reuse: u.reuse, items: u.items, ms: u.ms, reasons: u.reasons })),

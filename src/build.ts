@@ -7,13 +7,14 @@
 import { availableParallelism } from 'node:os';
 import { type Diagnostic, DiagnosticSink, NO_SPAN, type SourceFile, sortDiagnostics } from './diagnostics.js';
 import { outputRecord, replayWarnings, sameOutput, warningsRecord } from './incr/build-record.js';
-import { hashStrings } from './incr/fingerprint.js';
+import { hashStrings, type UnitFingerprint } from './incr/fingerprint.js';
 import { planUnits, reuseUnchanged } from './incr/plan.js';
+import { encodeSnapshot, IncrementalFrontEndMismatch, runFrontEnd, snapshotContext } from './incr/front-end.js';
 import { type CguReuse, describeReason, type LtoMode } from './incr/reuse.js';
 import type { FileHashes } from './incr/chunk-hash.js';
-import { crateKey, exactInputHash, FAT_LTO_UNIT, hashSources, IncrementalSession, inputHash, optionsKey } from './incr/session.js';
+import { crateKey, exactInputHash, FAT_LTO_UNIT, FRONT_END_UNIT, hashSources, IncrementalSession, inputHash, optionsKey } from './incr/session.js';
 import type { BuildRecord, UnitRecord } from './incr/store.js';
-import { crateNameOf, hasErrors, prepareCrate } from './prepare.js';
+import { crateNameOf, hasErrors } from './prepare.js';
 import { lowerUnit } from './ssa/base.js';
 import { link, type OutputKind } from './ssa/back/link.js';
 import { runCoordinator, type UnitWork } from './ssa/back/write.js';
@@ -58,6 +59,12 @@ export interface UnitReport {
 
 export interface BuildResult {
   ok: boolean;
+  /**
+   * How the front end ran: `full`; `incremental` (only function bodies changed: headers
+   * parsed, the changed bodies checked, the rest restored from the last build); or
+   * `skipped` (the inputs were those of the last good build).
+   */
+  frontEnd: 'full' | 'incremental' | 'skipped';
   diagnostics: Diagnostic[];
   units: UnitReport[];
   output?: string;
@@ -85,9 +92,11 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     return normalized;
   };
   const session = IncrementalSession.open(options.cache, crateKey(crateName, sources), options.cacheMaxBytes);
+  let frontEnd: BuildResult['frontEnd'] = 'skipped';
   try {
     const done = (ok: boolean, diagnostics: Diagnostic[], units: UnitReport[] = [], output?: string, toolErrors: string[] = []): BuildResult => ({
       ok,
+      frontEnd,
       diagnostics: sortDiagnostics(diagnostics),
       toolErrors,
       warnings: [...session.warnings, ...session.corrupt.map((c) => `cache: the work product of ${c} failed its hash check; it was rebuilt`)],
@@ -122,11 +131,20 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     }
 
     const { hashes, inputs } = normalize();
-    const prepared = prepareCrate(sources, { ...options, crateName });
-    if (!prepared.input) return done(false, prepared.diagnostics);
-    const { input } = prepared;
+    const optKey = optionsKey(keyOptions);
+    const front = runFrontEnd(session, sources, hashes, snapshotContext(optKey, options.cgus, crateName, rustSources), { ...options, crateName }, last?.ok === true && !hadWarnings(last));
+    frontEnd = front.kind;
+    if (!front.input) return done(false, front.diagnostics);
+    const { input } = front;
     const sink = new DiagnosticSink();
-    const plan = planUnits(session, input, prepared.collected!, prepared.structureKey!, hashes, optionsKey(keyOptions), lto);
+    let fingerprints: UnitFingerprint[];
+    try {
+      fingerprints = front.fingerprints(optKey);
+    } catch (e) {
+      if (!(e instanceof IncrementalFrontEndMismatch)) throw e;
+      return done(false, [...front.diagnostics, verifyFailure(sources[0]!, e.message)]);
+    }
+    const plan = planUnits(session, input, fingerprints, optKey, lto);
     const moduleOptions = { opt: options.opt };
     const works: UnitWork[] = plan.map((p) => ({
       name: p.fp.name,
@@ -148,9 +166,9 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       if (out.importsChanged) reasons.push(describeReason({ kind: 'imports', why: out.importsChanged }));
       return { name: p.fp.name, items: p.fp.items.length, reuse: out.reuse, ms: Math.round(out.ms), reasons };
     });
-    const diagnostics = [...prepared.diagnostics, ...sink.list];
+    const diagnostics = [...front.diagnostics, ...sink.list];
     for (const out of result.outcomes) {
-      if (out.mismatch) diagnostics.push(verifyFailure(sources[0]!, out.name, out.mismatch));
+      if (out.mismatch) diagnostics.push(verifyFailure(sources[0]!, `unit \`${out.name}\` was reused, but ${out.mismatch}; its fingerprint missed a dependency (please report this)`));
     }
     if (!result.ok || hasErrors(diagnostics)) return done(false, diagnostics, units, undefined, result.errors);
 
@@ -158,6 +176,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       const out = result.outcomes[i]!;
       return { name: p.fp.name, fingerprint: p.fp.fingerprint, details: p.fp, pre: out.pre && session.put('pre', out.pre.bytes), post: out.post && session.put('post', out.post.bytes), imports: out.imports };
     });
+    records.push({ name: FRONT_END_UNIT, fingerprint: inputs, details: encodeSnapshot(front.snapshot()) });
     const keep: string[] = [];
     if (result.fat) {
       const hash = session.put('lto', result.fat.bytes);
@@ -188,10 +207,15 @@ async function linkOutput(objects: ObjectFile[], options: BuildOptions): Promise
   }
 }
 
-/** `--verify-incremental` found a reused unit whose fresh work product differs: a fingerprint bug. */
-function verifyFailure(file: SourceFile, unit: string, mismatch: string): Diagnostic {
+/** `--verify-incremental` found what the cache gave differ from what a clean build makes. */
+function verifyFailure(file: SourceFile, what: string): Diagnostic {
   const sink = new DiagnosticSink();
-  sink.error(file, NO_SPAN, `incremental verification failed for unit \`${unit}\`: it was reused, but ${mismatch}; its fingerprint missed a dependency (please report this)`);
+  sink.error(file, NO_SPAN, `incremental verification failed: ${what}`);
   return sink.list[0]!;
+}
+
+/** Whether a build reported warnings (which only the full front end reports again). */
+function hadWarnings(b: BuildRecord): boolean {
+  return (b.options as { warnings?: unknown } | null)?.warnings !== undefined;
 }
 

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import type { Diagnostic, SourceFile } from './diagnostics.js';
 import { checkCrate } from './mir/check.js';
-import { type Collected, monomorphize } from './mono/index.js';
+import { type Collected, type MonoLearned, monomorphize } from './mono/index.js';
 import type { CodegenUnit } from './mono/types.js';
 import type { CrateInput } from './ssa/base.js';
 import { LayoutCx } from './ssa/layout/layout-cx.js';
@@ -22,6 +22,8 @@ export interface PreparedCrate {
   /** The collected mono item graph and the crate-wide tables, for fingerprints. */
   collected?: Collected;
   structureKey?: string;
+  /** What checking and collection learned, for the incremental front end's snapshot. */
+  learned?: MonoLearned;
 }
 
 export function prepareCrate(sources: SourceFile[], options: { cgus: number; crateName?: string; rustSources?: SourceFile[] }): PreparedCrate {
@@ -33,7 +35,7 @@ export function prepareCrate(sources: SourceFile[], options: { cgus: number; cra
   const mono = monomorphize(checked.crate, { cgus: options.cgus, crateName }, layouts);
   const diagnostics = [...checked.diagnostics, ...mono.diagnostics];
   if (hasErrors(diagnostics)) return { units: mono.units, diagnostics };
-  return { input: { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, units: mono.units, diagnostics, collected: mono.collected, structureKey: mono.structureKey };
+  return { input: { crate: checked.crate, crateName, units: mono.units, mono: mono.queries, layouts }, units: mono.units, diagnostics, collected: mono.collected, structureKey: mono.structureKey, learned: mono.learned };
 }
 
 export function hasErrors(ds: Diagnostic[]): boolean {

@@ -26,6 +26,8 @@ export interface FileHashes {
   file: string;
   /** Finds the chunk containing byte offset `offset` (binary search over starts); undefined outside any chunk. */
   chunkAt(offset: number): ChunkHash | undefined;
+  /** The position of that chunk in `chunks`, or -1. */
+  chunkIndexAt(offset: number): number;
 }
 
 type Kind = ChunkHash['kind'];
@@ -525,10 +527,10 @@ export function hashFile(text: string): FileHashes {
   }
   const preludeHash = hex128(resolve(preludeNorm, named));
   const file = hex128(preludeHash + '\n' + chunks.map((c) => c.hash).join('\n'));
-  return { prelude: preludeHash, chunks, file, chunkAt: (offset) => chunkAt(chunks, offset) };
+  return { prelude: preludeHash, chunks, file, chunkAt: (offset) => chunks[chunkIndexAt(chunks, offset)], chunkIndexAt: (offset) => chunkIndexAt(chunks, offset) };
 }
 
-function chunkAt(chunks: ChunkHash[], offset: number): ChunkHash | undefined {
+function chunkIndexAt(chunks: ChunkHash[], offset: number): number {
   let lo = 0;
   let hi = chunks.length - 1;
   while (lo <= hi) {
@@ -537,5 +539,31 @@ function chunkAt(chunks: ChunkHash[], offset: number): ChunkHash | undefined {
     else hi = mid - 1;
   }
   const c = chunks[hi];
-  return c && offset < c.end ? c : undefined;
+  return c && offset < c.end ? hi : -1;
+}
+
+// ---------------------------------------------------------------- shapes
+
+/** Lines whose literal operands can feed inference: comparisons (enum discriminants) and switches. */
+const KEEPS_LITERALS = /= (?:Eq|Ne|Lt|Le|Gt|Ge|Cmp)\(|switchInt\(/;
+const SCALAR_LITERAL = /const (?:-?[0-9][0-9_]*(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?_?(?:[iu](?:8|16|32|64|128|size)|f(?:32|64))|true|false|b?"(?:[^"\\]|\\.)*")/g;
+const ALLOC_NUMBER = /\b(alloc|ALLOC)[0-9]+/g;
+
+/**
+ * The chunk's normalized text with the values of scalar and string literal operands
+ * erased (their types stay), and allocation numbers too. Two versions of a function with
+ * the same shape differ only in values no inference reads: comparisons and switches,
+ * where discriminant evidence comes from, keep their literals. A changed allocation is
+ * a changed chunk of its own, which the shape does not need to see.
+ */
+export function chunkShape(text: string, chunk: ChunkHash): string {
+  // On the chunk's own text: normalizing looks ahead for rare patterns, to the end of its text.
+  const own = text.slice(chunk.start, chunk.end);
+  const lines = normalizeChunk(own, 0, own.length).split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (l.includes('const ') && !KEEPS_LITERALS.test(l)) lines[i] = l.replace(SCALAR_LITERAL, 'const #');
+    if (l.includes('lloc') || l.includes('LLOC')) lines[i] = lines[i]!.replace(ALLOC_NUMBER, '$1#');
+  }
+  return hex128(lines.join('\n'));
 }

@@ -34,6 +34,11 @@ export interface ItemFingerprint {
   linkage: 'external' | 'internal';
   /** The item's own text and identity: normalized body, symbol, substitution. */
   own: string;
+  /**
+   * For a function body: which chunk holds it (file name, position) and the hash of the
+   * rest of `own`, so `own` can be recomputed from a new chunk hash alone.
+   */
+  body?: { file: string; chunk: number; identity: string };
   /** The definitions of the types the body touches, and the constants it reads. */
   types: string;
   /** Referenced item key → that item's symbol-and-signature hash. */
@@ -73,6 +78,32 @@ export function runtimeFingerprint(name: string, optionsKey: string, crateName: 
   return { name, fingerprint: hashStrings(['runtime', name, optionsKey, structure]), options: optionsKey, structure, items: [] };
 }
 
+/** A function item's `own`: its identity and the hash of the chunk holding its body. */
+function ownOfBody(identity: string, chunkHash: string): string {
+  return hashStrings([identity, chunkHash]);
+}
+
+function withFingerprint(it: ItemFingerprint): ItemFingerprint {
+  it.fingerprint = hashStrings([it.key, it.linkage, it.own, it.types, ...Object.entries(it.deps).flat()]);
+  return it;
+}
+
+function unitFingerprint(name: string, optionsKey: string, structure: string, items: ItemFingerprint[]): string {
+  const parts = ['unit', name, optionsKey, structure];
+  for (const it of items) parts.push(it.key, it.fingerprint);
+  return hashStrings(parts);
+}
+
+/**
+ * A unit's fingerprint after some function bodies changed and nothing else did (the
+ * incremental front end's case): `chunkHash(file, position)` gives the new hash of a
+ * body's chunk. Everything else an item depends on is unchanged by assumption.
+ */
+export function refingerprint(u: UnitFingerprint, chunkHash: (file: string, chunk: number) => string): UnitFingerprint {
+  const items = u.items.map((it) => (it.body ? withFingerprint({ ...it, own: ownOfBody(it.body.identity, chunkHash(it.body.file, it.body.chunk)) }) : it));
+  return { ...u, items, fingerprint: unitFingerprint(u.name, u.options, u.structure, items) };
+}
+
 class Fingerprinter {
   private readonly typeMemo = new Map<string, string>();
   private readonly adtMemo = new Map<Adt, string>();
@@ -85,9 +116,7 @@ class Fingerprinter {
 
   unit(unit: CodegenUnit, optionsKey: string, structure: string): UnitFingerprint {
     const items = unit.items.map((it) => this.item(it.item, it.linkage));
-    const parts = ['unit', unit.name, optionsKey, structure];
-    for (const it of items) parts.push(it.key, it.fingerprint);
-    return { name: unit.name, fingerprint: hashStrings(parts), options: optionsKey, structure, items };
+    return { name: unit.name, fingerprint: unitFingerprint(unit.name, optionsKey, structure, items), options: optionsKey, structure, items };
   }
 
   private item(m: MonoItem, linkage: 'external' | 'internal'): ItemFingerprint {
@@ -97,34 +126,33 @@ class Fingerprinter {
       const target = this.fi.collected.items.get(d);
       if (target) deps[d] = this.signature(target);
     }
-    const own = this.own(m);
+    const { own, body } = this.own(m);
     const types = this.typesOf(m);
-    const fingerprint = hashStrings([key, linkage, own, types, ...Object.entries(deps).flat()]);
-    return { key, linkage, own, types, deps, fingerprint };
+    return withFingerprint({ key, linkage, own, body, types, deps, fingerprint: '' });
   }
 
   /** The item's text and identity. */
-  private own(m: MonoItem): string {
+  private own(m: MonoItem): { own: string; body?: ItemFingerprint['body'] } {
     if (m.kind === 'static') {
       const { item, file } = m.item;
       const alloc = staticAllocation(this.fi.input.crate.index, file, item);
-      return hashStrings(['static', m.symbol, String(m.exported), this.chunk(file, item.nameSpan.lo), alloc ? this.chunk(file, alloc.nameSpan.lo) : '']);
+      return { own: hashStrings(['static', m.symbol, String(m.exported), this.chunk(file, item.nameSpan.lo), alloc ? this.chunk(file, alloc.nameSpan.lo) : '']) };
     }
     const inst = m.instance;
     const d = inst.def;
     const parts = [inst.key, inst.symbol, String(inst.exported), String(this.mono.usesCAbi(inst))];
     switch (d.kind) {
-      case 'item':
-        parts.push('item', d.shim ?? '', this.chunk(d.item.file, d.item.item.nameSpan.lo));
-        break;
+      case 'item': {
+        const identity = hashStrings([...parts, 'item', d.shim ?? '']);
+        const at = d.item.item.nameSpan.lo;
+        const chunk = this.fi.hashes.get(d.item.file)?.chunkIndexAt(at) ?? -1;
+        return { own: ownOfBody(identity, this.chunk(d.item.file, at)), body: chunk < 0 ? undefined : { file: d.item.file.name, chunk, identity } };
+      }
       case 'constBody':
-        parts.push('const', this.chunk(d.item.file, d.item.item.nameSpan.lo));
-        break;
+        return { own: hashStrings([...parts, 'const', this.chunk(d.item.file, d.item.item.nameSpan.lo)]) };
       case 'dropGlue':
-        parts.push('drop', tyKey(d.ty), d.dropImpl?.symbol ?? '');
-        break;
+        return { own: hashStrings([...parts, 'drop', tyKey(d.ty), d.dropImpl?.symbol ?? '']) };
     }
-    return hashStrings(parts);
   }
 
   private chunk(file: SourceFile, offset: number): string {

@@ -8,9 +8,9 @@ import type { CodegenUnit } from '../mono/types.js';
 import { type CrateInput, runtimeUnitName } from '../ssa/base.js';
 import type { ObjectFile, SerializedModule } from '../ssa/traits/write.js';
 import type { FileHashes } from './chunk-hash.js';
-import { fingerprintUnits, runtimeFingerprint, type UnitFingerprint } from './fingerprint.js';
+import { fingerprintUnits, refingerprint, runtimeFingerprint, type UnitFingerprint } from './fingerprint.js';
 import { type CguReuse, determineCguReuse, type LtoMode, type RebuildReason } from './reuse.js';
-import { FAT_LTO_UNIT, type IncrementalSession } from './session.js';
+import { FAT_LTO_UNIT, FRONT_END_UNIT, type IncrementalSession } from './session.js';
 import type { BuildRecord, UnitRecord } from './store.js';
 
 export interface UnitPlan {
@@ -25,9 +25,30 @@ export interface UnitPlan {
   postImports?: string;
 }
 
-/** Fingerprints every unit (and the runtime module) and decides its reuse, reading the cached work products it needs. */
-export function planUnits(session: IncrementalSession, input: CrateInput, collected: Collected, structureKey: string, hashes: Map<SourceFile, FileHashes>, optKey: string, lto: LtoMode): UnitPlan[] {
-  const fps = fingerprintUnits({ input, collected, hashes, optionsKey: optKey, structureKey });
+/** The units' fingerprints from the full front end's results. */
+export function fingerprintAll(input: CrateInput, collected: Collected, structureKey: string, hashes: Map<SourceFile, FileHashes>, optKey: string): UnitFingerprint[] {
+  return fingerprintUnits({ input, collected, hashes, optionsKey: optKey, structureKey });
+}
+
+/**
+ * The units' fingerprints when only function bodies changed (the incremental front
+ * end): the last build's, with the items whose bodies changed refingerprinted.
+ * Undefined when the store lacks a unit's last fingerprint.
+ */
+export function refingerprintAll(session: IncrementalSession, input: CrateInput, hashes: Map<SourceFile, FileHashes>): UnitFingerprint[] | undefined {
+  const byName = new Map([...hashes].map(([s, h]) => [s.name, h]));
+  const chunkHash = (file: string, chunk: number) => byName.get(file)?.chunks[chunk]?.hash ?? '';
+  const out: UnitFingerprint[] = [];
+  for (const u of input.units) {
+    const details = session.record(u.name)?.details as UnitFingerprint | undefined;
+    if (!details?.items) return undefined;
+    out.push(refingerprint(details, chunkHash));
+  }
+  return out;
+}
+
+/** Decides every unit's reuse (the runtime module's too) from its fingerprint, reading the cached work products it needs. */
+export function planUnits(session: IncrementalSession, input: CrateInput, fps: UnitFingerprint[], optKey: string, lto: LtoMode): UnitPlan[] {
   const all: UnitPlan[] = [
     ...input.units.map((unit, i) => ({ unit, fp: fps[i]!, size: unit.sizeEstimate, reuse: 'No' as CguReuse, reasons: [] })),
     { fp: runtimeFingerprint(runtimeUnitName(input), optKey, input.crateName, input.mono.panicHandler?.symbol), size: 1, reuse: 'No', reasons: [] },
@@ -81,6 +102,8 @@ export function reuseUnchanged(session: IncrementalSession, last: BuildRecord, l
     if (!obj) return undefined;
     objects.push(obj);
   }
+  const front = session.record(FRONT_END_UNIT);
+  if (front) records.push(front);
   const keep: string[] = [];
   if (lto === 'fat') {
     const fat = session.readObject(FAT_LTO_UNIT, fatObjectName);

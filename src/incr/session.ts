@@ -14,6 +14,8 @@ import { blobHash, type BlobKind, type BuildRecord, CacheError, type CommitChang
 
 /** The pseudo-unit that records the fat LTO object of the last build. */
 export const FAT_LTO_UNIT = '<fat-lto>';
+/** The pseudo-unit whose record holds the front end's snapshot (front-end.ts). */
+export const FRONT_END_UNIT = '<front-end>';
 
 export interface CodegenOptionsKey {
   /** The backend's name and identity (tool versions). */

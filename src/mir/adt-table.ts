@@ -61,6 +61,11 @@ export interface Adt {
   defaults?: ReadonlyMap<string, Ty>;
 }
 
+export interface AdtTableState {
+  adts: [string, Adt[]][];
+  closures: [string, Ty[]][];
+}
+
 const INT_NAMES: ReadonlySet<string> = new Set<IntTy>(['i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'u8', 'u16', 'u32', 'u64', 'u128', 'usize']);
 
 export class AdtTable {
@@ -135,6 +140,24 @@ export class AdtTable {
   /** Sets the captures of a closure (adt-evidence.ts does, when checking ends). */
   defineClosure(text: string, captures: Ty[]): void {
     this.closures.set(text, captures);
+  }
+
+  /**
+   * The table's contents once checking has finished, without the evidence sites (they
+   * name source files and only serve conflict messages while inferring): what the
+   * incremental front end saves and puts back with `restoreState` instead of inferring again.
+   */
+  exportState(): AdtTableState {
+    const strip = (a: Adt): Adt => ({ ...a, variants: a.variants.map((v) => ({ ...v, fields: v.fields.map((f) => ({ name: f.name, ty: f.ty })) })) });
+    return { adts: [...this.byLast].map(([last, list]) => [last, list.map(strip)]), closures: [...this.closures] };
+  }
+
+  /** Replaces the table's contents with a state `exportState` gave. */
+  restoreState(state: AdtTableState): void {
+    this.byLast.clear();
+    for (const [last, list] of state.adts) this.byLast.set(last, list);
+    this.closures.clear();
+    for (const [text, tys] of state.closures) this.closures.set(text, tys);
   }
 
   private add(adt: Adt): void {

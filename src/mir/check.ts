@@ -46,6 +46,17 @@ export function checkCrate(sources: SourceFile[], options: CheckOptions = {}): {
   return { crate: { files, index, externs: inferred }, diagnostics: sortDiagnostics(sink.list) };
 }
 
+/**
+ * Checks `items` against a crate whose inference has finished (the incremental front
+ * end re-checks the bodies that changed this way): their diagnostics go to `sink`, and
+ * what they would teach the inferences is dropped, the crate already knowing it.
+ */
+export function checkItems(crate: CheckedCrate, items: { item: Item; file: SourceFile }[], sink: DiagnosticSink): void {
+  const externs = new ExternInference();
+  const evidence = new AdtEvidence(crate.index.adts, sink);
+  for (const { item, file } of items) checkItem(crate.index, { file, items: [] }, item, externs, evidence, sink);
+}
+
 function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInference, evidence: AdtEvidence, sink: DiagnosticSink): void {
   const run = (owner: BodyOwner, body: NonNullable<Extract<Item, { kind: 'fn' }>['body']>, paramSpans: Span[] = []) => {
     const checker = new BodyChecker(index, f.file, sink, externs, evidence, owner);

@@ -41,6 +41,11 @@ export interface ConstCandidate {
 export const FN_TRAITS = new Set(['Fn', 'FnMut', 'FnOnce']);
 export const FN_TRAIT_SLOTS = ['call', 'call_mut', 'call_once'];
 
+export interface CrateBodyFacts {
+  slots: [string, string[]][];
+  concreteNames: string[];
+}
+
 export class CrateItems {
   private readonly methods = new Map<string, MethodCandidate[]>();
   private readonly assocConsts = new Map<string, ConstCandidate[]>();
@@ -64,7 +69,19 @@ export class CrateItems {
     return JSON.stringify([...this.slots].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   }
 
-  constructor(readonly crate: CheckedCrate) {
+  /**
+   * What these tables learned from bodies rather than signatures (trait slots from
+   * virtual calls, concrete type names), for the incremental front end to save and give
+   * back to a `CrateItems` whose bodies it has not parsed.
+   */
+  bodyFacts(): CrateBodyFacts {
+    return { slots: [...this.slots], concreteNames: [...this.concreteNames].sort() };
+  }
+
+  constructor(
+    readonly crate: CheckedCrate,
+    restored?: CrateBodyFacts,
+  ) {
     const index = crate.index;
     const traitSlots = new Map<string, Set<string>>();
     const handlers: [string, Located<FnItem>][] = [];
@@ -87,6 +104,7 @@ export class CrateItems {
       const closure = first && peelRefs(first).ty;
       if (closure?.kind === 'closure' && last?.kind === 'disambig' && last.name === 'closure') this.closures.set(closure.text, fn);
       if (isPanicHandler(fn.item)) handlers.push([key, fn]);
+      if (restored) continue;
       for (const b of fn.item.body.blocks) {
         const t = b.terminator;
         if (t.kind !== 'call' || t.func.kind !== 'const' || t.func.value.kind !== 'path') continue;
@@ -100,8 +118,13 @@ export class CrateItems {
         set.add(m.name);
       }
     }
-    for (const [trait, names] of traitSlots) this.slots.set(trait, [...names].sort());
-    this.findConcreteNames();
+    if (restored) {
+      for (const [trait, names] of restored.slots) this.slots.set(trait, names);
+      for (const n of restored.concreteNames) this.concreteNames.add(n);
+    } else {
+      for (const [trait, names] of traitSlots) this.slots.set(trait, [...names].sort());
+      this.findConcreteNames();
+    }
     handlers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     this.panicHandler = handlers[0]?.[1];
     for (const [, c] of index.consts) {

@@ -8,7 +8,7 @@ import type { CheckedCrate } from '../mir/check.js';
 import { type Diagnostic, DiagnosticSink, sortDiagnostics } from '../diagnostics.js';
 import type { LayoutCx } from '../ssa/layout/layout-cx.js';
 import { collectMonoItems, type Collected } from './collect.js';
-import { CrateItems } from './crate-items.js';
+import { type CrateBodyFacts, CrateItems } from './crate-items.js';
 import { partition } from './partition.js';
 import { MonoCx } from './resolve.js';
 import type { CodegenUnit, MonoQueries } from './types.js';
@@ -27,6 +27,16 @@ export interface MonoResult {
   collected: Collected;
   /** What every unit depends on beyond its items: trait slots and the signatures of external functions. */
   structureKey: string;
+  /** What collection learned beyond the units, for the incremental front end to save and restore. */
+  learned: MonoLearned;
+}
+
+export interface MonoLearned {
+  /** Associated types (projection key ↦ type). */
+  assoc: [string, Ty][];
+  /** Instances reified to `extern "C" fn` pointers. */
+  cAbi: string[];
+  bodyFacts: CrateBodyFacts;
 }
 
 /** Associated-type learning converges fast; this bounds pathological crates. */
@@ -56,7 +66,8 @@ export function monomorphize(crate: CheckedCrate, options: MonoOptions, layouts:
   const sigKey = (sig: FnSig) => [sig.abi ?? '', sig.params.map(tyKey), tyKey(sig.ret), sig.variadic];
   const declared = [...crate.index.externs.values()].map((d) => [d.item.name, d.item.params.map(tyKey), tyKey(d.item.ret), d.item.variadic]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
   const structureKey = JSON.stringify([items.slotsKey(), [...crate.externs].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => [e.name, sigKey(e.sig)]), declared]);
-  return { units, queries: cx, diagnostics: sortDiagnostics(sink.list), collected, structureKey };
+  const learned = { assoc: [...assoc], cAbi: cx.cAbiKeys(), bodyFacts: items.bodyFacts() };
+  return { units, queries: cx, diagnostics: sortDiagnostics(sink.list), collected, structureKey, learned };
 }
 
 export { describeMonoItem, monoItemKey } from './instance.js';

@@ -136,6 +136,16 @@ export class MonoCx implements MonoQueries {
   /** Functions that `extern "C" fn` pointers point to: defined with the C convention. */
   private readonly cAbi = new Set<string>();
 
+  /** The instances marked for the C convention (see `markCAbi`), for the incremental front end. */
+  cAbiKeys(): string[] {
+    return [...this.cAbi].sort();
+  }
+
+  /** Marks an instance by key, as a previous collection did. */
+  markCAbiKey(key: string): void {
+    this.cAbi.add(key);
+  }
+
   markCAbi(inst: Instance): void {
     this.cAbi.add(inst.key);
   }

@@ -23,6 +23,7 @@ function cli(...args: string[]): { status: number | null; stdout: string; stderr
 
 interface Report {
   ok: boolean;
+  frontEnd: string;
   cgus: { name: string; reuse: string; items: number; ms: number; reasons: string[] }[];
   warnings: string[];
 }
@@ -69,6 +70,8 @@ describe('the incremental cache from the CLI', () => {
     expect(edited).not.toBe(text);
     writeFileSync(mir, edited);
     const r = build();
+    // Only a literal changed: the last build's front end is reused, the body re-checked.
+    expect(r.frontEnd).toBe('incremental');
     const rebuilt = r.cgus.filter((u) => u.reuse === 'No');
     expect(rebuilt).toHaveLength(1);
     expect(rebuilt[0]!.reasons).toEqual(['the body of `main` changed']);
@@ -89,7 +92,9 @@ describe('the incremental cache from the CLI', () => {
 
   it('comment and whitespace edits reuse everything', () => {
     writeFileSync(mir, `// an added comment\n${readFileSync(mir, 'utf8').replace(/\n {4}bb0: \{/g, '\n\n    bb0:   {')}`);
-    expect(new Set(reuses(build()))).toEqual(new Set(['PostLto']));
+    const r = build();
+    expect(r.frontEnd).toBe('skipped');
+    expect(new Set(reuses(r))).toEqual(new Set(['PostLto']));
   });
 
   it('stats counts entries, hits and misses, and lists recent builds', () => {
@@ -97,7 +102,8 @@ describe('the incremental cache from the CLI', () => {
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout) as { entries: number; misses: number; hits: { kind: string; count: number }[]; recent: unknown[]; crates: string[] };
     const units = build().cgus.length;
-    expect(s.entries).toBe(units);
+    // Every unit, and the front end's snapshot.
+    expect(s.entries).toBe(units + 1);
     expect(s.crates).toHaveLength(1);
     expect(s.misses).toBe(units + 1);
     expect(s.hits.find((h) => h.kind === 'PostLto')!.count).toBe(2 * units + units - 1);

