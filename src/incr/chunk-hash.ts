@@ -546,15 +546,22 @@ function chunkIndexAt(chunks: ChunkHash[], offset: number): number {
 
 /** Lines whose literal operands can feed inference: comparisons (enum discriminants) and switches. */
 const KEEPS_LITERALS = /= (?:Eq|Ne|Lt|Le|Gt|Ge|Cmp)\(|switchInt\(/;
-const SCALAR_LITERAL = /const (?:-?[0-9][0-9_]*(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?_?(?:[iu](?:8|16|32|64|128|size)|f(?:32|64))|true|false|b?"(?:[^"\\]|\\.)*")/g;
+/** A number's value (its type suffix stays), `true`/`false`, or a `&str` literal (the type of any of them). */
+const LITERAL_VALUE = /const (?:-?[0-9][0-9_]*?(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?(?=_?(?:[iu](?:8|16|32|64|128|size)|f(?:32|64))\b)|true\b|false\b|"(?:[^"\\]|\\.)*")/g;
 const ALLOC_NUMBER = /\b(alloc|ALLOC)[0-9]+/g;
 
+/** What stands for an erased literal: its kind, so a `bool` cannot pass for a `&str`. */
+function erasedLiteral(m: string): string {
+  return m.endsWith('"') ? 'const #str' : m === 'const true' || m === 'const false' ? 'const #bool' : 'const #';
+}
+
 /**
- * The chunk's normalized text with the values of scalar and string literal operands
- * erased (their types stay), and allocation numbers too. Two versions of a function with
- * the same shape differ only in values no inference reads: comparisons and switches,
- * where discriminant evidence comes from, keep their literals. A changed allocation is
- * a changed chunk of its own, which the shape does not need to see.
+ * The chunk's normalized text with literal values erased, their types kept (numbers keep
+ * their suffix; a `&str` literal is `&str` whatever it says, while a byte string's length
+ * is part of its type, so byte strings stay), and allocation numbers erased too. Two
+ * versions of a function with the same shape differ only in values no inference reads:
+ * comparisons and switches, where discriminant evidence comes from, keep their literals.
+ * A changed allocation is a changed chunk of its own, which the shape does not need to see.
  */
 export function chunkShape(text: string, chunk: ChunkHash): string {
   // On the chunk's own text: normalizing looks ahead for rare patterns, to the end of its text.
@@ -562,7 +569,7 @@ export function chunkShape(text: string, chunk: ChunkHash): string {
   const lines = normalizeChunk(own, 0, own.length).split('\n');
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    if (l.includes('const ') && !KEEPS_LITERALS.test(l)) lines[i] = l.replace(SCALAR_LITERAL, 'const #');
+    if (l.includes('const ') && !KEEPS_LITERALS.test(l)) lines[i] = l.replace(LITERAL_VALUE, erasedLiteral);
     if (l.includes('lloc') || l.includes('LLOC')) lines[i] = lines[i]!.replace(ALLOC_NUMBER, '$1#');
   }
   return hex128(lines.join('\n'));

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { hashFile, normalizeChunk, type ChunkHash, type FileHashes } from '../../src/incr/chunk-hash.js';
+import { chunkShape, hashFile, normalizeChunk, type ChunkHash, type FileHashes } from '../../src/incr/chunk-hash.js';
 import { splitItems } from '../../src/mir/split.js';
 import { corpusMirFiles, FIXTURES } from '../support/paths.js';
 
@@ -379,5 +379,38 @@ describe.skipIf(!rustc195())('the fixtures', () => {
         }
       }),
     );
+  });
+});
+
+describe('shapes', () => {
+  const fn = (line: string) => `fn f(_1: u64) -> u64 {\n    let mut _0: u64;\n    let mut _2: bool;\n\n    bb0: {\n        ${line}\n        return;\n    }\n}\n`;
+  const shape = (line: string) => {
+    const text = fn(line);
+    return chunkShape(text, hashFile(text).chunks[0]!);
+  };
+  const same = (a: string, b: string) => expect(shape(a)).toBe(shape(b));
+  const differ = (a: string, b: string) => expect(shape(a)).not.toBe(shape(b));
+
+  it('erases literal values and keeps their types', () => {
+    same('_0 = BitXor(copy _1, const 14738916472820989084_u64);', '_0 = BitXor(copy _1, const 7_u64);');
+    same('_0 = Add(copy _1, const -5_i64);', '_0 = Add(copy _1, const 12_i64);');
+    same('_0 = g(const 1.5f64, const true);', '_0 = g(const 2f64, const false);');
+    same('_0 = g(const "one");', '_0 = g(const "two, \\" three");');
+    differ('_0 = Add(copy _1, const 5_u64);', '_0 = Add(copy _1, const 5_u32);');
+    differ('_0 = g(const true);', '_0 = g(const "true");');
+  });
+
+  it('keeps what inference or collection could read', () => {
+    // Comparisons and switches feed discriminant evidence; a byte string's length is its type.
+    differ('_2 = Eq(copy _1, const 0_u64);', '_2 = Eq(copy _1, const 1_u64);');
+    differ('switchInt(const 1_u64) -> [0: bb1, otherwise: bb2];', 'switchInt(const 2_u64) -> [0: bb1, otherwise: bb2];');
+    differ('_0 = g(const b"ab");', '_0 = g(const b"abc");');
+    differ('_0 = Add(copy _1, const 5_u64);', '_0 = Sub(copy _1, const 5_u64);');
+    differ('_0 = g(const 5_u64);', '_0 = h(const 5_u64);');
+  });
+
+  it('does not see allocation numbers or comments', () => {
+    same('_0 = g(const {alloc3: &[u8; 2]});', '_0 = g(const {alloc17: &[u8; 2]});');
+    same('_0 = g(const 1_u64); // one', '_0 = g(const 2_u64);');
   });
 });

@@ -14,6 +14,7 @@
 //   rpass2: b PostLto, c No, * PostLto         `b` is the unit whose name ends in `.b`; `*` is
 //                                              every unit not named on the line
 //   rpass2 reasons b: references               some rebuild reason of unit `b` contains the text
+//   rpass2 front-end: incremental              how the front end ran (full, incremental, skipped)
 //   rpass3 same-mir: b::total, b::scale        these functions' MIR text is byte-identical to
 //                                              the previous revision's (guards what a fixture
 //                                              claims against a change of rustc's output)
@@ -61,6 +62,8 @@ interface Revision {
   reasons: [string, string][];
   /** Functions whose MIR is the same as in the previous revision. */
   sameMir: string[];
+  /** How the front end must have run, when given. */
+  frontEnd?: string;
 }
 
 interface Expectations {
@@ -97,6 +100,11 @@ function parseExpectations(text: string, file = 'expect.txt'): Expectations {
     const reasons = /^(rpass\d+)\s+reasons\s+(\S+)\s*:\s*(.+)$/.exec(line);
     if (reasons) {
       revision(reasons[1]!).reasons.push([reasons[2]!, reasons[3]!.trim()]);
+      continue;
+    }
+    const front = /^(rpass\d+)\s+front-end\s*:\s*(full|incremental|skipped)$/.exec(line);
+    if (front) {
+      revision(front[1]!).frontEnd = front[2]!;
       continue;
     }
     const same = /^(rpass\d+)\s+same-mir\s*:(.+)$/.exec(line);
@@ -227,7 +235,8 @@ async function runFixture(name: string): Promise<void> {
       const incr = await build(sources(), { ...base, cache, output: join(tmp, 'incremental.a') });
       expect(incr.ok, `${what}: incremental build\n${failure(incr)}`).toBe(true);
       expect(incr.warnings, `${what}: cache warnings`).toEqual([]);
-      if (process.env.INCR_DEBUG) console.log(what, JSON.stringify(incr.units.map((u) => ({ name: u.name, reuse: u.reuse, items: u.items, reasons: u.reasons })), null, 1));
+      if (rev.frontEnd) expect(incr.frontEnd, `${what}: how the front end ran`).toBe(rev.frontEnd);
+      if (process.env.INCR_DEBUG) console.log(what, incr.frontEnd, JSON.stringify(incr.units.map((u) => ({ name: u.name, reuse: u.reuse, items: u.items, reasons: u.reasons })), null, 1));
       const units = incr.units.map((u) => u.name);
       const actual = Object.fromEntries(incr.units.map((u) => [u.name, u.reuse]));
       expect(actual, `${what}: reuse per unit (reasons: ${JSON.stringify(Object.fromEntries(incr.units.map((u) => [u.name, u.reasons])))})`).toEqual(expectedReuse(units, rev));
