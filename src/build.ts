@@ -115,7 +115,8 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
 
     // Nothing changed since the last good build (the exact text, or up to comments and
     // whitespace): link its objects without parsing anything.
-    const last = options.verify ? undefined : session.lastBuild();
+    const previous = session.lastBuild();
+    const last = options.verify ? undefined : previous;
     if (last?.ok) {
       const inputs = (last.options as { exact?: string } | null)?.exact === exact ? last.inputHash : normalize().inputs;
       const unchanged = inputs === last.inputHash ? reuseUnchanged(session, last, lto, fatName(crateName)) : undefined;
@@ -132,7 +133,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
 
     const { hashes, inputs } = normalize();
     const optKey = optionsKey(keyOptions);
-    const front = runFrontEnd(session, sources, hashes, snapshotContext(optKey, options.cgus, crateName, rustSources), { ...options, crateName }, last?.ok === true && !hadWarnings(last));
+    const front = runFrontEnd(session, sources, hashes, snapshotContext(optKey, options.cgus, crateName, rustSources), { ...options, crateName }, previous?.ok === true && !hadWarnings(previous));
     frontEnd = front.kind;
     if (!front.input) return done(false, front.diagnostics);
     const { input } = front;

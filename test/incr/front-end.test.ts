@@ -1,0 +1,89 @@
+// The incremental front end on a corpus program: a literal edit takes it and builds what
+// a clean build builds; a structural edit, or a changed body that does not check, falls
+// back to the full front end; and `verify` notices when the restored results disagree
+// with the full front end's (here, because the stored fingerprints were tampered with).
+
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build, type BuildOptions, type BuildResult } from '../../src/build.js';
+import { SourceFile } from '../../src/diagnostics.js';
+import type { UnitFingerprint } from '../../src/incr/fingerprint.js';
+import { CORPUS_DIR } from '../support/paths.js';
+
+const NAME = 't4_dyn_traits';
+let dir: string;
+let mir: string;
+let original: string;
+
+function run(text: string, extra: Partial<BuildOptions> = {}): Promise<BuildResult> {
+  writeFileSync(mir, text);
+  return build([new SourceFile(mir, text)], { backend: 'llvm', opt: 0, cgus: 4, emit: 'staticlib', output: join(dir, `${NAME}.a`), cache: join(dir, 'cache'), ...extra });
+}
+
+async function cleanArchive(text: string): Promise<Buffer> {
+  const out = join(dir, 'clean.a');
+  const r = await build([new SourceFile(mir, text)], { backend: 'llvm', opt: 0, cgus: 4, emit: 'staticlib', output: out });
+  expect(r.ok).toBe(true);
+  return readFileSync(out);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'codegend-front-end-'));
+  mir = join(dir, `${NAME}.mir`);
+  copyFileSync(join(CORPUS_DIR, `${NAME}.rs`), join(dir, `${NAME}.rs`));
+  original = readFileSync(join(CORPUS_DIR, `${NAME}.mir`), 'utf8');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const literalEdit = () => original.replace('qty: const 7_u32 }', 'qty: const 9_u32 }');
+
+describe('the incremental front end', () => {
+  it('takes a literal edit and builds what a clean build builds', async () => {
+    expect((await run(original)).frontEnd).toBe('full');
+    const text = literalEdit();
+    const r = await run(text);
+    expect(r.ok).toBe(true);
+    expect(r.frontEnd).toBe('incremental');
+    expect(r.units.filter((u) => u.reuse === 'No').map((u) => u.reasons)).toEqual([['the body of `main` changed']]);
+    expect(readFileSync(join(dir, `${NAME}.a`)).equals(await cleanArchive(text))).toBe(true);
+  });
+
+  it('falls back to the full front end for a structural edit', async () => {
+    const text = literalEdit().replace('_4 = Add(copy _5, const 1_u8);', '_4 = Sub(copy _5, const 1_u8);');
+    const r = await run(text);
+    expect(r.ok).toBe(true);
+    expect(r.frontEnd).toBe('full');
+    expect(readFileSync(join(dir, `${NAME}.a`)).equals(await cleanArchive(text))).toBe(true);
+  });
+
+  it('falls back when a changed body does not check, and reports it', async () => {
+    await run(literalEdit());
+    const r = await run(literalEdit().replace('years: const 3_u8 }', 'years: const 300_u8 }'));
+    expect(r.ok).toBe(false);
+    expect(r.frontEnd).toBe('full');
+    expect(r.diagnostics.map((d) => d.message)).toContain('literal out of range for `u8`: 300');
+  });
+
+  it('verify compares the restored front end with the full one', async () => {
+    await run(original);
+    // Tamper with the stored fingerprint parts of the unit holding `main`.
+    const db = new Database(join(dir, 'cache', 'cache.db'));
+    try {
+      const rows = db.prepare('SELECT crate, name, details FROM units').all() as { crate: string; name: string; details: string }[];
+      const row = rows.find((r) => r.details.includes('"key":"main"'))!;
+      const details = JSON.parse(row.details) as UnitFingerprint;
+      const main = details.items.find((i) => i.key === 'main')!;
+      main.body = { ...main.body!, identity: '0'.repeat(32) };
+      db.prepare('UPDATE units SET details = ? WHERE crate = ? AND name = ?').run(JSON.stringify(details), row.crate, row.name);
+    } finally {
+      db.close();
+    }
+    const r = await run(literalEdit(), { verify: true });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics.map((d) => d.message).join('\n')).toMatch(/incremental verification failed: the incremental front end disagrees with the full one: unit `.*` differs/);
+  });
+});
