@@ -12,7 +12,7 @@ import { planUnits, reuseUnchanged } from './incr/plan.js';
 import { encodeSnapshot, IncrementalFrontEndMismatch, runFrontEnd, snapshotContext } from './incr/front-end.js';
 import { type CguReuse, describeReason, type LtoMode } from './incr/reuse.js';
 import type { FileHashes } from './incr/chunk-hash.js';
-import { crateKey, exactInputHash, FAT_LTO_UNIT, FRONT_END_UNIT, hashSources, IncrementalSession, inputHash, optionsKey } from './incr/session.js';
+import { crateKey, exactInputHash, FAT_LTO_UNIT, FRONT_END_UNIT, hashSources, IncrementalSession, inputHash, optionsKey, rustEnumsKey } from './incr/session.js';
 import type { BuildRecord, UnitRecord } from './incr/store.js';
 import { crateNameOf, hasErrors } from './prepare.js';
 import { lowerUnit } from './ssa/base.js';
@@ -83,11 +83,12 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   const keyOptions = { backend: await backend.identity(), opt: options.opt, lto, cgus: options.cgus };
   const rustSources = options.rustSources ?? [];
   const exact = exactInputHash(keyOptions, crateName, sources, rustSources);
-  let normalized: { hashes: Map<SourceFile, FileHashes>; inputs: string } | undefined;
+  let normalized: { hashes: Map<SourceFile, FileHashes>; inputs: string; enumsKey: string } | undefined;
   const normalize = () => {
     if (!normalized) {
       const hashes = hashSources(sources);
-      normalized = { hashes, inputs: inputHash(keyOptions, crateName, hashes, rustSources) };
+      const enumsKey = rustEnumsKey(rustSources);
+      normalized = { hashes, inputs: inputHash(keyOptions, crateName, hashes, enumsKey), enumsKey };
     }
     return normalized;
   };
@@ -131,9 +132,9 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       }
     }
 
-    const { hashes, inputs } = normalize();
+    const { hashes, inputs, enumsKey } = normalize();
     const optKey = optionsKey(keyOptions);
-    const front = runFrontEnd(session, sources, hashes, snapshotContext(optKey, options.cgus, crateName, rustSources), { ...options, crateName }, previous?.ok === true && !hadWarnings(previous));
+    const front = runFrontEnd(session, sources, hashes, snapshotContext(optKey, options.cgus, crateName, enumsKey), { ...options, crateName }, previous?.ok === true && !hadWarnings(previous));
     frontEnd = front.kind;
     if (!front.input) return done(false, front.diagnostics);
     const { input } = front;

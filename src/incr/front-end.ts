@@ -49,7 +49,7 @@ interface ChunkEntry {
 
 export interface FrontSnapshot {
   version: number;
-  /** Options, crate name, unit count and Rust sources: what must be equal for the snapshot to apply. */
+  /** Options, crate name, unit count and the Rust sources' enums: what must be equal for the snapshot to apply. */
   context: string;
   files: { name: string; chunks: ChunkEntry[] }[];
   adts: AdtTableState;
@@ -70,8 +70,9 @@ export interface FrontResult {
   snapshot: FrontSnapshot;
 }
 
-export function snapshotContext(optionsKey: string, cgus: number, crateName: string, rustSources: SourceFile[]): string {
-  return hashStrings([optionsKey, String(cgus), crateName, ...rustSources.flatMap((r) => [r.name, r.text])]);
+/** `enumsKey`: `rustEnumsKey` of the Rust sources beside the MIR. */
+export function snapshotContext(optionsKey: string, cgus: number, crateName: string, enumsKey: string): string {
+  return hashStrings([optionsKey, String(cgus), crateName, enumsKey]);
 }
 
 /** The snapshot of a full front end's results (`prepared` without errors). */

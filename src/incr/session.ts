@@ -6,6 +6,8 @@
 import { resolve } from 'node:path';
 import type { SourceFile } from '../diagnostics.js';
 import type { ObjectFile, SerializedModule } from '../ssa/traits/write.js';
+import { readRustEnums } from '../mir/rust-enums.js';
+import { encode } from './codec.js';
 import { VERSION } from '../version.js';
 import { hashFile, type FileHashes } from './chunk-hash.js';
 import { hashStrings, type UnitFingerprint } from './fingerprint.js';
@@ -45,10 +47,20 @@ const byName = (a: SourceFile, b: SourceFile) => (a.name < b.name ? -1 : a.name 
  * The hash of every input of a build, the MIR normalized (comments and whitespace do not
  * count): when it matches the last good build's, nothing needs even parsing.
  */
-export function inputHash(o: CodegenOptionsKey, crateName: string, hashes: Map<SourceFile, FileHashes>, rustSources: SourceFile[]): string {
+export function inputHash(o: CodegenOptionsKey, crateName: string, hashes: Map<SourceFile, FileHashes>, enumsKey: string): string {
   const parts = [optionsKey(o), String(o.cgus), crateName];
   for (const [s, h] of [...hashes].sort(([a], [b]) => byName(a, b))) parts.push(s.name, h.file);
-  for (const r of [...rustSources].sort(byName)) parts.push(r.name, hashStrings([r.text]));
+  parts.push(enumsKey);
+  return hashStrings(parts);
+}
+
+/**
+ * What the Rust sources beside the MIR contribute to a build: the `enum` declarations
+ * that settle variant orders (check.ts). Edits elsewhere in them change nothing.
+ */
+export function rustEnumsKey(rustSources: SourceFile[]): string {
+  const parts: string[] = [];
+  for (const r of [...rustSources].sort(byName)) parts.push(r.name, encode([...readRustEnums(r.text)]));
   return hashStrings(parts);
 }
 

@@ -18,8 +18,10 @@ const INT_TYS = new Set(['i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'u8', 'u16'
 
 /** Every `enum` declaration in the text; an enum declared twice (in two modules) is left out. */
 export function readRustEnums(text: string): Map<string, RustEnumDecl> {
-  const src = stripCommentsAndStrings(text);
   const out = new Map<string, RustEnumDecl>();
+  // Blanking comments and strings costs time on large files: skip it when there is no enum.
+  if (!/\benum\b/.test(text)) return out;
+  const src = stripCommentsAndStrings(text);
   const twice = new Set<string>();
   const re = /\benum\s+([A-Za-z_][A-Za-z0-9_]*)\s*(<[^{]*>)?\s*(where[^{]*)?\{/g;
   for (let m = re.exec(src); m; m = re.exec(src)) {
@@ -41,12 +43,21 @@ export function readRustEnums(text: string): Map<string, RustEnumDecl> {
 
 /** Blanks out comments, string and char literals (keeping offsets), so braces in them do not count. */
 function stripCommentsAndStrings(t: string): string {
-  const out = t.split('');
-  let i = 0;
+  const parts: string[] = [];
+  let kept = 0;
   const blank = (from: number, to: number) => {
-    for (let k = from; k < to && k < out.length; k++) if (out[k] !== '\n') out[k] = ' ';
+    const end = Math.min(to, t.length);
+    parts.push(t.slice(kept, from), t.slice(from, end).replace(/[^\n]/g, ' '));
+    kept = end;
   };
+  // Only `/`, `"` and `'` can start what is blanked: jump from one to the next.
+  const special = /[/"']/g;
+  let i = 0;
   while (i < t.length) {
+    special.lastIndex = i;
+    const m = special.exec(t);
+    if (!m) break;
+    i = m.index;
     const c = t[i]!;
     if (c === '/' && t[i + 1] === '/') {
       const end = t.indexOf('\n', i);
@@ -70,7 +81,8 @@ function stripCommentsAndStrings(t: string): string {
       i++;
     }
   }
-  return out.join('');
+  parts.push(t.slice(kept));
+  return parts.join('');
 }
 
 function matching(s: string, open: number): number {
