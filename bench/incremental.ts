@@ -55,6 +55,8 @@ export interface IncrementalBench {
   editedFn: string;
   /** The units holding the edited function: the ones the edit must rebuild. */
   editedUnits: string[];
+  /** How codegend's front end ran in each step (the first round's). */
+  frontEnds: Record<Step, string>;
   codegend: { args: string[]; cold: CodegendStep; noChange: CodegendStep; edit: CodegendStep };
   rustc: { args: string[]; cold: Timing; noChange: Timing; edit: Timing };
   /** codegend / rustc, medians of the process times. */
@@ -77,6 +79,8 @@ interface CliUnit {
 interface CliBuild {
   wallMs: number;
   ms: number;
+  /** How the front end ran: full, incremental (only literal values in bodies changed) or skipped. */
+  frontEnd: string;
   cgus: CliUnit[];
 }
 
@@ -87,9 +91,9 @@ export function measureIncremental(input: IncrementalInput, log: (line: string) 
   /** `codegend build main.mir` in `dir`; `extra` adds the cache and jobs flags. */
   const codegend = (dir: string, out: string, extra: string[]): CliBuild => {
     const { ms: wallMs, result } = runTimed(process.execPath, [input.cli, 'build', 'main.mir', '-o', out, ...buildArgs, ...extra], dir);
-    const report = JSON.parse(result.stdout) as { ok: boolean; ms: number; cgus: CliUnit[] };
+    const report = JSON.parse(result.stdout) as { ok: boolean; ms: number; frontEnd: string; cgus: CliUnit[] };
     if (!report.ok) throw new Error(`codegend build in ${dir} reported ok: false`);
-    return { wallMs, ms: report.ms, cgus: report.cgus };
+    return { wallMs, ms: report.ms, frontEnd: report.frontEnd, cgus: report.cgus };
   };
   const rustcArgs = (incr: string, exe: string): string[] => [...rustcFlags(['-C', 'opt-level=0']), ...LINK_LIBC, '-C', `incremental=${incr}`, '-o', exe, 'main.rs'];
   const copyCrate = (from: string, to: string, files: string[]): void => {
@@ -173,6 +177,7 @@ export function measureIncremental(input: IncrementalInput, log: (line: string) 
     jobs: cores,
     editedFn: input.editedFn,
     editedUnits: editedUnits!,
+    frontEnds: { cold: cg.cold[0]!.frontEnd, noChange: cg.noChange[0]!.frontEnd, edit: cg.edit[0]!.frontEnd },
     codegend: { args: ['build', 'main.mir', '-o', '<tmp>/main', ...buildArgs, '--cache', '<tmp>/cache', '--jobs', String(cores)], ...codegendSteps },
     rustc: { args: rustcArgs('<tmp>/incr', '<tmp>/main'), ...rustcSteps },
     ratios: { cold: ratio('cold'), noChange: ratio('noChange'), edit: ratio('edit') },

@@ -87,8 +87,9 @@ function printIncremental(b: IncrementalBench, mir: string): void {
   const startup = e.wall.medianMs - e.buildMs.medianMs;
   const rest = e.buildMs.medianMs - e.rebuiltUnitMs.medianMs;
   console.log(`\n  edit rebuild, medians: ${ms(e.wall.medianMs)} ms = Node start-up/exit ${ms(startup)} + build() ${ms(e.buildMs.medianMs)};`);
-  console.log(`    build() = rebuilt unit${b.editedUnits.length === 1 ? '' : 's'} ${b.editedUnits.join(', ')} ${ms(e.rebuiltUnitMs.medianMs)} + the rest ${ms(rest)} (${pct(rest, e.buildMs.medianMs)}: reading, parsing, checking and`);
-  console.log('    monomorphizing the whole crate, fingerprints, the cache, linking)');
+  console.log(`    build() = rebuilt unit${b.editedUnits.length === 1 ? '' : 's'} ${b.editedUnits.join(', ')} ${ms(e.rebuiltUnitMs.medianMs)} + the rest ${ms(rest)} (${pct(rest, e.buildMs.medianMs)}: hashing the inputs, the front end,`);
+  console.log('    fingerprints, the cache, linking)');
+  console.log(`  codegend's front end: ${b.frontEnds.cold} (cold), ${b.frontEnds.noChange} (no change), ${b.frontEnds.edit} (edit)`);
   console.log(`  both executables print ${b.checksums.base} before the edit, ${b.checksums.edited} after it\n`);
 
   const p = b.parallel;
