@@ -50,7 +50,8 @@ export function explainCommand(args: string[]): number {
       return 1;
     }
     if (p.switches.has('--json')) {
-      process.stdout.write(JSON.stringify({ crate: ex.crate, build: { id: ex.build.id, ok: ex.build.ok, ms: ex.build.ms, startedAt: ex.build.startedAt }, units: ex.units }) + '\n');
+      const front = (ex.build.options as { frontEnd?: unknown } | null)?.frontEnd ?? null;
+      process.stdout.write(JSON.stringify({ crate: ex.crate, build: { id: ex.build.id, ok: ex.build.ok, ms: ex.build.ms, startedAt: ex.build.startedAt, frontEnd: front }, units: ex.units }) + '\n');
       return 0;
     }
     if (targets[0] !== undefined && ex.units.length === 0) {
@@ -58,6 +59,8 @@ export function explainCommand(args: string[]): number {
       return 1;
     }
     const lines = [`last build of ${ex.crate} (#${ex.build.id}, ${ex.build.ok ? 'succeeded' : 'failed'}, ${ex.build.ms} ms):`];
+    const front = (ex.build.options as { frontEnd?: { kind: string; why?: string } } | null)?.frontEnd;
+    if (front) lines.push(`  front end: ${front.kind}${front.why ? ` (${front.why})` : ''}`);
     for (const u of ex.units) {
       const holds = u.matched.length > 0 ? ` (holds ${u.matched.join(', ')})` : '';
       if (u.reuse === 'No') {

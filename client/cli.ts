@@ -115,6 +115,7 @@ function buildJson(r: BuildResult): string {
   return JSON.stringify({
     ok: r.ok,
     frontEnd: r.frontEnd,
+    frontEndReason: r.frontEndReason ?? null,
     output: r.output ?? null,
     ms: r.ms,
     cgus: r.units.map((u) => ({ name: u.name, reuse: u.reuse, items: u.items, ms: u.ms, reasons: u.reasons })),

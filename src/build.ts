@@ -65,6 +65,8 @@ export interface BuildResult {
    * `skipped` (the inputs were those of the last good build).
    */
   frontEnd: 'full' | 'incremental' | 'skipped';
+  /** For a full front end in an incremental build: why the incremental one did not apply. */
+  frontEndReason?: string;
   diagnostics: Diagnostic[];
   units: UnitReport[];
   output?: string;
@@ -94,10 +96,12 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   };
   const session = IncrementalSession.open(options.cache, crateKey(crateName, sources), options.cacheMaxBytes);
   let frontEnd: BuildResult['frontEnd'] = 'skipped';
+  let frontEndReason: string | undefined;
   try {
     const done = (ok: boolean, diagnostics: Diagnostic[], units: UnitReport[] = [], output?: string, toolErrors: string[] = []): BuildResult => ({
       ok,
       frontEnd,
+      frontEndReason,
       diagnostics: sortDiagnostics(diagnostics),
       toolErrors,
       warnings: [...session.warnings, ...session.corrupt.map((c) => `cache: the work product of ${c} failed its hash check; it was rebuilt`)],
@@ -107,7 +111,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     });
     const record = (inputs: string, ok: boolean, units: UnitReport[], diagnostics: Diagnostic[] = []): BuildRecord => ({
       inputHash: inputs,
-      options: { ...keyOptions, exact, output: ok ? outputRecord(options) : undefined, warnings: warningsRecord(exact, diagnostics) },
+      options: { ...keyOptions, exact, frontEnd: { kind: frontEnd, why: frontEndReason }, output: ok ? outputRecord(options) : undefined, warnings: warningsRecord(exact, diagnostics) },
       startedAt: Date.now(),
       ms: Math.round(performance.now() - start),
       ok,
@@ -136,6 +140,8 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     const optKey = optionsKey(keyOptions);
     const front = runFrontEnd(session, sources, hashes, snapshotContext(optKey, options.cgus, crateName, enumsKey), { ...options, crateName }, previous?.ok === true && !hadWarnings(previous));
     frontEnd = front.kind;
+    // Without a last build there is nothing to explain.
+    frontEndReason = previous ? front.why : undefined;
     if (!front.input) return done(false, front.diagnostics);
     const { input } = front;
     const sink = new DiagnosticSink();

@@ -128,19 +128,24 @@ export function decodeSnapshot(text: unknown): FrontSnapshot | undefined {
   }
 }
 
-/** Which function chunks changed since the snapshot, by file name; undefined when more than function bodies changed. */
-export function changedBodies(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, context: string): Map<string, number[]> | undefined {
-  if (snapshot.context !== context || snapshot.files.length !== sources.length) return undefined;
+/**
+ * Which function chunks changed since the snapshot, by file name; when more than
+ * function bodies' literal values changed, why the incremental front end cannot run.
+ */
+export function changedBodies(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, context: string): Map<string, number[]> | string {
+  if (snapshot.context !== context) return 'the codegen options, the number of units or the Rust sources\' enums changed';
+  if (snapshot.files.length !== sources.length || snapshot.files.some((f, i) => f.name !== sources[i]!.name)) return 'the crate\'s files changed';
   const changed = new Map<string, number[]>();
   for (const [i, source] of sources.entries()) {
     const old = snapshot.files[i]!;
     const now = hashes.get(source)!.chunks;
-    if (old.name !== source.name || old.chunks.length !== now.length) return undefined;
+    if (old.chunks.length !== now.length) return `items were added to or removed from ${source.name}`;
     const list: number[] = [];
     for (const [j, c] of now.entries()) {
       const before = old.chunks[j]!;
       if (before.hash === c.hash) continue;
-      if (c.kind !== 'fn' || before.kind !== 'fn' || before.shape !== chunkShape(source.text, c)) return undefined;
+      if (c.kind !== 'fn' || before.kind !== 'fn') return `\`${headerOf(source.text, c.start, c.end)}\` changed (only function bodies can change incrementally)`;
+      if (before.shape !== chunkShape(source.text, c)) return `\`${headerOf(source.text, c.start, c.end)}\` changed beyond the values of its literals`;
       list.push(j);
     }
     if (list.length > 0) changed.set(source.name, list);
@@ -148,16 +153,24 @@ export function changedBodies(snapshot: FrontSnapshot, sources: SourceFile[], ha
   return changed;
 }
 
+/** An item's first line, shortened: how a reason names it. */
+function headerOf(text: string, start: number, end: number): string {
+  let nl = text.indexOf('\n', start);
+  if (nl < 0 || nl > end) nl = end;
+  const line = text.slice(start, nl).trim().replace(/\s*\{$/, '');
+  return line.length > 100 ? `${line.slice(0, 97)}...` : line;
+}
+
 /**
  * The front end's results from the snapshot, when only the bodies `changed` (by file
  * name, chunk positions) changed, kept their shapes, and parse and check cleanly;
- * undefined otherwise (the caller runs the full front end).
+ * otherwise why not (the caller runs the full front end).
  */
-export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, changed: Map<string, number[]>, crateName: string): FrontResult | undefined {
+export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, changed: Map<string, number[]>, crateName: string): FrontResult | string {
   const sink = new DiagnosticSink();
   const files = sources.map((s) => parseMirFile(s, sink, { lazyBodies: true }));
   const index = buildIndex(files, sink);
-  if (sink.list.length > 0) return undefined;
+  if (sink.list.length > 0) return 'the items\' headers have errors';
   index.adts.restoreState(snapshot.adts);
   const crate: CheckedCrate = { files, index, externs: snapshot.externs };
 
@@ -171,7 +184,7 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
     for (const item of f.items) if (item.kind === 'fn' && wanted.has(fh.chunkIndexAt(item.nameSpan.lo))) touched.push({ item, file: f.file });
   }
   checkItems(crate, touched, sink);
-  if (sink.list.length > 0) return undefined;
+  if (sink.list.length > 0) return 'a changed body has errors';
 
   const adts = index.adts;
   const layouts = new LayoutCx(adts, { closureCaptures: (text) => adts.closureCaptures(text) });
@@ -182,7 +195,7 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
     const items: CguItem[] = [];
     for (const it of u.items) {
       const item = rebuild(cx, it.item);
-      if (!item) return undefined;
+      if (!item) return `the crate no longer has what unit \`${u.name}\` held`;
       items.push({ linkage: it.linkage, item });
     }
     units.push({ name: u.name, sizeEstimate: u.sizeEstimate, items });
@@ -236,6 +249,8 @@ function rebuildInstance(cx: MonoCx, d: Exclude<ItemDesc, { k: 'static' }>): Ins
 /** The front end of one build, full or restored, as the rest of the build sees it. */
 export interface FrontEndRun {
   kind: 'full' | 'incremental';
+  /** For a full run: why the incremental front end did not apply. */
+  why?: string;
   /** Absent when the crate has errors. */
   input?: CrateInput;
   diagnostics: Diagnostic[];
@@ -258,11 +273,13 @@ export interface FrontEndOptions {
  * else the full one.
  */
 export function runFrontEnd(session: IncrementalSession, sources: SourceFile[], hashes: Map<SourceFile, FileHashes>, context: string, options: FrontEndOptions, mayRestore: boolean): FrontEndRun {
-  const restored = mayRestore ? restoreFromSession(session, sources, hashes, context, options.crateName) : undefined;
+  const attempt = mayRestore ? restoreFromSession(session, sources, hashes, context, options.crateName) : 'the last build failed or had warnings, which only the full front end reports';
+  const restored = typeof attempt === 'string' ? undefined : attempt;
   if (restored && !options.verify) return restored;
   const prepared = prepareCrate(sources, options);
   const full: FrontEndRun = {
     kind: 'full',
+    why: typeof attempt === 'string' ? attempt : 'verify mode runs the full front end too',
     input: prepared.input,
     diagnostics: prepared.diagnostics,
     fingerprints: (optKey) => fingerprintAll(prepared.input!, prepared.collected!, prepared.structureKey!, hashes, optKey),
@@ -290,13 +307,14 @@ export function runFrontEnd(session: IncrementalSession, sources: SourceFile[], 
 /** `--verify-incremental` found the incremental front end's results differ from the full one's. */
 export class IncrementalFrontEndMismatch extends Error {}
 
-function restoreFromSession(session: IncrementalSession, sources: SourceFile[], hashes: Map<SourceFile, FileHashes>, context: string, crateName: string): FrontEndRun | undefined {
+function restoreFromSession(session: IncrementalSession, sources: SourceFile[], hashes: Map<SourceFile, FileHashes>, context: string, crateName: string): FrontEndRun | string {
   const snapshot = decodeSnapshot(session.record(FRONT_END_UNIT)?.details);
-  if (!snapshot) return undefined;
+  if (!snapshot) return 'the cache holds no front end snapshot from the last build';
   const changed = changedBodies(snapshot, sources, hashes, context);
-  const result = changed && restoreFrontEnd(snapshot, sources, hashes, changed, crateName);
-  if (!result) return undefined;
+  if (typeof changed === 'string') return changed;
+  const result = restoreFrontEnd(snapshot, sources, hashes, changed, crateName);
+  if (typeof result === 'string') return result;
   const fps = refingerprintAll(session, result.input, hashes);
-  if (!fps) return undefined;
+  if (!fps) return 'the cache lacks the last fingerprint of a unit';
   return { kind: 'incremental', input: result.input, diagnostics: [], fingerprints: () => fps, snapshot: () => result.snapshot };
 }

@@ -85,6 +85,7 @@ describe('the incremental cache from the CLI', () => {
     expect(explained.status).toBe(0);
     expect(explained.stdout).toContain(`${rebuilt[0]!.name}: rebuilt (holds main)`);
     expect(explained.stdout).toContain('- the body of `main` changed');
+    expect(explained.stdout).toContain('  front end: incremental\n');
     const json = JSON.parse(cli('explain', '--json').stdout) as { units: { name: string; reuse: string }[] };
     expect(json.units.map((u) => u.reuse)).toEqual(reuses(r));
     expect(cli('explain', 'no_such_function').status).toBe(1);

@@ -57,14 +57,16 @@ describe('the incremental front end', () => {
     const r = await run(text);
     expect(r.ok).toBe(true);
     expect(r.frontEnd).toBe('full');
+    expect(r.frontEndReason).toMatch(/^`fn .*` changed beyond the values of its literals$/);
     expect(readFileSync(join(dir, `${NAME}.a`)).equals(await cleanArchive(text))).toBe(true);
   });
 
   it('falls back when a changed body does not check, and reports it', async () => {
     await run(literalEdit());
-    const r = await run(literalEdit().replace('years: const 3_u8 }', 'years: const 300_u8 }'));
+    const r = await run(literalEdit().replace('_4 = Add(copy _5, const 1_u8);', '_4 = Add(copy _5, const 300_u8);'));
     expect(r.ok).toBe(false);
     expect(r.frontEnd).toBe('full');
+    expect(r.frontEndReason).toBe('a changed body has errors');
     expect(r.diagnostics.map((d) => d.message)).toContain('literal out of range for `u8`: 300');
   });
 
