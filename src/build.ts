@@ -184,7 +184,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       const out = result.outcomes[i]!;
       return { name: p.fp.name, fingerprint: p.fp.fingerprint, details: p.fp, pre: out.pre && session.put('pre', out.pre.bytes), post: out.post && session.put('post', out.post.bytes), imports: out.imports };
     });
-    records.push({ name: FRONT_END_UNIT, fingerprint: inputs, details: encodeSnapshot(front.snapshot()) });
+    if (session.enabled) records.push({ name: FRONT_END_UNIT, fingerprint: inputs, details: encodeSnapshot(front.snapshot()) });
     const keep: string[] = [];
     if (result.fat) {
       const hash = session.put('lto', result.fat.bytes);
