@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type BuildOptions, type BuildResult } from '../../src/build.js';
 import { SourceFile } from '../../src/diagnostics.js';
 import type { UnitFingerprint } from '../../src/incr/fingerprint.js';
-import { CORPUS_DIR } from '../support/paths.js';
+import { CORPUS_DIR, FIXTURES } from '../support/paths.js';
 
 const NAME = 't4_dyn_traits';
 let dir: string;
@@ -68,6 +68,32 @@ describe('the incremental front end', () => {
     expect(r.frontEnd).toBe('full');
     expect(r.frontEndReason).toBe('a changed body has errors');
     expect(r.diagnostics.map((d) => d.message)).toContain('literal out of range for `u8`: 300');
+  });
+
+  it('works on a crate of several files', async () => {
+    // A hand-written program split in two: its functions in one file, `main` in the other.
+    const lines = readFileSync(join(FIXTURES, 'run-pass', 'integer-semantics.mir'), 'utf8').split('\n');
+    const at = lines.findIndex((l) => l.startsWith('fn main('));
+    const sub = mkdtempSync(join(dir, 'two-files-'));
+    const [a, b] = [join(sub, 'ops.mir'), join(sub, 'main.mir')];
+    const texts = [lines.slice(0, at).join('\n') + '\n', lines.slice(at).join('\n')];
+    const twoFiles = (second: string, extra: Partial<BuildOptions> = {}) => {
+      writeFileSync(b, second);
+      const sources = [new SourceFile(a, texts[0]!), new SourceFile(b, second)];
+      return build(sources, { backend: 'llvm', opt: 0, cgus: 4, emit: 'staticlib', output: join(sub, 'out.a'), crateName: 'ints', ...extra });
+    };
+    writeFileSync(a, texts[0]!);
+    const cache = join(sub, 'cache');
+    expect((await twoFiles(texts[1]!, { cache })).frontEnd).toBe('full');
+    const edited = texts[1]!.replace('shifts(const -100_i32, const 3_u32)', 'shifts(const -100_i32, const 5_u32)');
+    expect(edited).not.toBe(texts[1]);
+    const r = await twoFiles(edited, { cache });
+    expect(r.ok).toBe(true);
+    expect(r.frontEnd).toBe('incremental');
+    expect(r.units.filter((u) => u.reuse === 'No').map((u) => u.reasons)).toEqual([['the body of `main` changed']]);
+    const incremental = readFileSync(join(sub, 'out.a'));
+    expect((await twoFiles(edited)).ok).toBe(true);
+    expect(incremental.equals(readFileSync(join(sub, 'out.a')))).toBe(true);
   });
 
   it('verify compares the restored front end with the full one', async () => {
