@@ -572,5 +572,75 @@ export function chunkShape(text: string, chunk: ChunkHash): string {
     if (l.includes('const ') && !KEEPS_LITERALS.test(l)) lines[i] = l.replace(LITERAL_VALUE, erasedLiteral);
     if (l.includes('lloc') || l.includes('LLOC')) lines[i] = lines[i]!.replace(ALLOC_NUMBER, '$1#');
   }
-  return hex128(lines.join('\n'));
+  // Discriminant evidence follows control flow (enum-evidence.ts): such bodies keep every line.
+  if (lines.some((l) => l.includes('discriminant('))) return 'S' + hex128(lines.join('\n'));
+  return 'T' + hex128(typedView(lines));
+}
+
+// ---------------------------------------------------------------- typed views
+
+const LOCAL = '(?:copy|move) _[0-9]+';
+const OPERAND = `(?:${LOCAL}|const #(?:_?[a-z0-9]+|str|bool)?)`;
+const ARITH = '(?:Add|Sub|Mul|Div|Rem|BitXor|BitAnd|BitOr|Shl|Shr|AddWithOverflow|SubWithOverflow|MulWithOverflow|AddUnchecked|SubUnchecked|MulUnchecked|ShlUnchecked|ShrUnchecked)';
+/**
+ * Lines no inference or collection reads (after literal erasure): storage markers, jumps,
+ * and arithmetic, moves and asserts on plain locals and literals. Typing them only checks
+ * types that the locals' declarations already give.
+ */
+const EVIDENCE_FREE = new RegExp(
+  [
+    '^Storage(?:Live|Dead)\\(_[0-9]+\\);$',
+    '^goto -> bb[0-9]+;$',
+    '^(?:return|unreachable);$',
+    `^_[0-9]+ = ${OPERAND};$`,
+    `^_[0-9]+ = ${ARITH}\\(${OPERAND}, ${OPERAND}\\);$`,
+    `^_[0-9]+ = (?:Not|Neg)\\(${OPERAND}\\);$`,
+    `^assert\\(!?${LOCAL}, "(?:[^"\\\\]|\\\\.)*"(?:, ${OPERAND})*\\) -> \\[success: bb[0-9]+, unwind [a-z]+\\];$`,
+    '^bb[0-9]+: \\{$',
+  ].join('|'),
+);
+const LET = /^let (?:mut )?_([0-9]+): (.*);$/;
+
+/** `_1: T` pairs of a function header's parameter list, split at top-level commas. */
+function headerParams(header: string): [string, string][] {
+  const open = header.indexOf('(');
+  const out: [string, string][] = [];
+  let depth = 0;
+  let from = open + 1;
+  for (let i = from; i < header.length && open >= 0; i++) {
+    const c = header[i]!;
+    if (c === '(' || c === '<' || c === '[') depth++;
+    else if ((c === ')' || (c === '>' && header[i - 1] !== '-') || c === ']') && depth > 0) depth--;
+    else if ((c === ',' || c === ')') && depth === 0) {
+      const m = /^\s*_([0-9]+): (.*)$/.exec(header.slice(from, i));
+      if (m) out.push([m[1]!, m[2]!.trim()]);
+      from = i + 1;
+      if (c === ')') break;
+    }
+  }
+  return out;
+}
+
+/**
+ * A body as inference and collection see it, whatever its local and block numbering:
+ * its locals' distinct types, then every line that is not evidence-free, each local
+ * written as its type and block numbers erased. Two versions of a function (without
+ * discriminant reads) with the same view type-check to the same facts and reference the
+ * same items, however many statements or temporaries they add, move or drop.
+ */
+function typedView(lines: string[]): string {
+  const types = new Map<string, string>();
+  const header = lines[0] ?? '';
+  for (const [local, ty] of headerParams(header)) types.set(local, ty);
+  const ret = /-> (.*) \{$/.exec(header);
+  types.set('0', ret ? ret[1]! : '()');
+  const kept: string[] = [];
+  for (const l of lines.slice(1)) {
+    const let_ = LET.exec(l);
+    if (let_) types.set(let_[1]!, let_[2]!);
+    else if (!EVIDENCE_FREE.test(l)) kept.push(l);
+  }
+  const named = (l: string) => l.replace(/\b_([0-9]+)\b/g, (m, n: string) => (types.has(n) ? `{${types.get(n)}}` : m)).replace(/\bbb[0-9]+\b/g, 'bb#');
+  // Types in order of first declaration: inference meets them in that order.
+  return [header, [...new Set(types.values())].join('\n'), ...kept.map(named)].join('\n');
 }

@@ -95,13 +95,17 @@ function unitFingerprint(name: string, optionsKey: string, structure: string, it
 }
 
 /**
- * A unit's fingerprint after some function bodies changed and nothing else did (the
- * incremental front end's case): `chunkHash(file, position)` gives the new hash of a
- * body's chunk. Everything else an item depends on is unchanged by assumption.
+ * A unit's fingerprint when only function bodies changed (the incremental front end):
+ * each item's stored parts, `own` recomputed from the new hash of its body's chunk
+ * (`chunkHash(file, position)`), with the linkage it has now. Everything else an item
+ * depends on is unchanged by assumption.
  */
-export function refingerprint(u: UnitFingerprint, chunkHash: (file: string, chunk: number) => string): UnitFingerprint {
-  const items = u.items.map((it) => (it.body ? withFingerprint({ ...it, own: ownOfBody(it.body.identity, chunkHash(it.body.file, it.body.chunk)) }) : it));
-  return { ...u, items, fingerprint: unitFingerprint(u.name, u.options, u.structure, items) };
+export function reassembleUnit(name: string, options: string, structure: string, items: { fp: ItemFingerprint; linkage: ItemFingerprint['linkage'] }[], chunkHash: (file: string, chunk: number) => string): UnitFingerprint {
+  const out = items.map(({ fp, linkage }) => {
+    const own = fp.body ? ownOfBody(fp.body.identity, chunkHash(fp.body.file, fp.body.chunk)) : fp.own;
+    return own === fp.own && linkage === fp.linkage ? fp : withFingerprint({ ...fp, own, linkage });
+  });
+  return { name, fingerprint: unitFingerprint(name, options, structure, out), options, structure, items: out };
 }
 
 class Fingerprinter {

@@ -13,7 +13,7 @@
 
 import { type Diagnostic, DiagnosticSink, type SourceFile } from '../diagnostics.js';
 import type { AdtTableState } from '../mir/adt-table.js';
-import type { Item, Ty } from '../mir/ast.js';
+import type { FnItem, Ty } from '../mir/ast.js';
 import { checkItems, type CheckedCrate } from '../mir/check.js';
 import type { InferredExtern } from '../mir/externs.js';
 import { parseMirFile } from '../mir/parse/items.js';
@@ -23,6 +23,9 @@ import { pathKey } from '../mir/ty.js';
 import type { CrateBodyFacts } from '../mono/crate-items.js';
 import { CrateItems } from '../mono/crate-items.js';
 import { MonoCx } from '../mono/resolve.js';
+import { bodySize } from '../mono/collect.js';
+import { monoItemKey } from '../mono/instance.js';
+import { partition } from '../mono/partition.js';
 import type { CguItem, CodegenUnit, Instance, MonoItem } from '../mono/types.js';
 import { type PreparedCrate, prepareCrate } from '../prepare.js';
 import type { CrateInput } from '../ssa/base.js';
@@ -59,6 +62,8 @@ export interface FrontSnapshot {
   bodyFacts: CrateBodyFacts;
   structureKey: string;
   units: { name: string; sizeEstimate: number; items: { linkage: CguItem['linkage']; item: ItemDesc }[] }[];
+  /** The collected graph, for partitioning again when a changed body's size changed. */
+  graph: { edges: [string, string[]][]; sizes: [string, number][]; panicHandler?: string };
 }
 
 /** The front end's results, whether computed or restored. */
@@ -89,8 +94,13 @@ export function takeSnapshot(prepared: PreparedCrate, sources: SourceFile[], has
     cAbi: learned.cAbi,
     bodyFacts: learned.bodyFacts,
     structureKey: prepared.structureKey!,
-    units: input.units.map((u) => ({ name: u.name, sizeEstimate: u.sizeEstimate, items: u.items.map((it) => ({ linkage: it.linkage, item: describe(it.item) })) })),
+    units: describeUnits(input.units),
+    graph: { edges: [...prepared.collected!.edges].map(([k, v]) => [k, [...v].sort()]), sizes: [...prepared.collected!.sizes], panicHandler: input.mono.panicHandler?.key },
   };
+}
+
+function describeUnits(units: CodegenUnit[]): FrontSnapshot['units'] {
+  return units.map((u) => ({ name: u.name, sizeEstimate: u.sizeEstimate, items: u.items.map((it) => ({ linkage: it.linkage, item: describe(it.item) })) }));
 }
 
 function chunkEntries(source: SourceFile, hashes: FileHashes): ChunkEntry[] {
@@ -145,7 +155,7 @@ export function changedBodies(snapshot: FrontSnapshot, sources: SourceFile[], ha
       const before = old.chunks[j]!;
       if (before.hash === c.hash) continue;
       if (c.kind !== 'fn' || before.kind !== 'fn') return `\`${headerOf(source.text, c.start, c.end)}\` changed (only function bodies can change incrementally)`;
-      if (before.shape !== chunkShape(source.text, c)) return `\`${headerOf(source.text, c.start, c.end)}\` changed beyond the values of its literals`;
+      if (before.shape !== chunkShape(source.text, c)) return `\`${headerOf(source.text, c.start, c.end)}\` changed in what crate-wide inference or collection reads`;
       list.push(j);
     }
     if (list.length > 0) changed.set(source.name, list);
@@ -166,7 +176,7 @@ function headerOf(text: string, start: number, end: number): string {
  * name, chunk positions) changed, kept their shapes, and parse and check cleanly;
  * otherwise why not (the caller runs the full front end).
  */
-export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, changed: Map<string, number[]>, crateName: string): FrontResult | string {
+export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, changed: Map<string, number[]>, crateName: string, cgus: number): FrontResult | string {
   const sink = new DiagnosticSink();
   const files = sources.map((s) => parseMirFile(s, sink, { lazyBodies: true }));
   const index = buildIndex(files, sink);
@@ -175,7 +185,7 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
   const crate: CheckedCrate = { files, index, externs: snapshot.externs };
 
   // The changed bodies must parse and check as cleanly as the old ones did.
-  const touched: { item: Item; file: SourceFile }[] = [];
+  const touched: { item: FnItem; file: SourceFile }[] = [];
   for (const f of files) {
     const positions = changed.get(f.file.name);
     if (!positions) continue;
@@ -188,27 +198,53 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
 
   const adts = index.adts;
   const layouts = new LayoutCx(adts, { closureCaptures: (text) => adts.closureCaptures(text) });
-  const cx = new MonoCx(crate, new CrateItems(crate, snapshot.bodyFacts), crateName, layouts, new Map(snapshot.assoc));
+  const crateItems = new CrateItems(crate, snapshot.bodyFacts);
+  const cx = new MonoCx(crate, crateItems, crateName, layouts, new Map(snapshot.assoc));
   for (const key of snapshot.cAbi) cx.markCAbiKey(key);
-  const units: CodegenUnit[] = [];
+  const items = new Map<string, MonoItem>();
+  let units: CodegenUnit[] = [];
   for (const u of snapshot.units) {
-    const items: CguItem[] = [];
+    const cguItems: CguItem[] = [];
     for (const it of u.items) {
       const item = rebuild(cx, it.item);
       if (!item) return `the crate no longer has what unit \`${u.name}\` held`;
-      items.push({ linkage: it.linkage, item });
+      cguItems.push({ linkage: it.linkage, item });
+      items.set(monoItemKey(item), item);
     }
-    units.push({ name: u.name, sizeEstimate: u.sizeEstimate, items });
+    units.push({ name: u.name, sizeEstimate: u.sizeEstimate, items: cguItems });
+  }
+
+  // A changed body's size counts in how units are merged: partition again when one moved.
+  const sizes = new Map(snapshot.graph.sizes);
+  const bodies = new Map(touched.map(({ item }) => [pathKey(item.name), item]));
+  let resized = false;
+  for (const [key, m] of items) {
+    const d = m.kind === 'fn' ? m.instance.def : undefined;
+    const fn = d?.kind === 'item' && !d.shim ? bodies.get(pathKey(d.item.item.name)) : undefined;
+    if (!fn) continue;
+    const size = bodySize(fn.body);
+    if (sizes.get(key) !== size) resized = true;
+    sizes.set(key, size);
+  }
+  if (resized) {
+    const edges = new Map(snapshot.graph.edges.map(([k, v]) => [k, new Set(v)]));
+    units = partition({ crateName, cgus, items, edges, sizes, implSelfTy: (t) => crateItems.implSelfTy(t), alwaysExternal: new Set(snapshot.graph.panicHandler ? [snapshot.graph.panicHandler] : []) });
   }
   const input: CrateInput = { crate, crateName, units, mono: cx, layouts };
-  const next: FrontSnapshot = { ...snapshot, files: snapshot.files.map((f, i) => ({ name: f.name, chunks: refreshChunks(f.chunks, hashes.get(sources[i]!)!, changed.get(f.name)) })) };
+  const next: FrontSnapshot = {
+    ...snapshot,
+    files: snapshot.files.map((f, i) => ({ name: f.name, chunks: refreshChunks(f.chunks, sources[i]!, hashes.get(sources[i]!)!, changed.get(f.name)) })),
+    units: resized ? describeUnits(units) : snapshot.units,
+    graph: { ...snapshot.graph, sizes: [...sizes] },
+  };
   return { input, structureKey: snapshot.structureKey, diagnostics: [], snapshot: next };
 }
 
-function refreshChunks(old: ChunkEntry[], hashes: FileHashes, changed: number[] | undefined): ChunkEntry[] {
+function refreshChunks(old: ChunkEntry[], source: SourceFile, hashes: FileHashes, changed: number[] | undefined): ChunkEntry[] {
   if (!changed) return old;
   const out = [...old];
-  for (const j of changed) out[j] = { ...old[j]!, hash: hashes.chunks[j]!.hash };
+  // The shape too: a typed view (chunk-hash.ts) may stay the same while the text changes.
+  for (const j of changed) out[j] = { ...old[j]!, hash: hashes.chunks[j]!.hash, shape: chunkShape(source.text, hashes.chunks[j]!) };
   return out;
 }
 
@@ -273,7 +309,7 @@ export interface FrontEndOptions {
  * else the full one.
  */
 export function runFrontEnd(session: IncrementalSession, sources: SourceFile[], hashes: Map<SourceFile, FileHashes>, context: string, options: FrontEndOptions, mayRestore: boolean): FrontEndRun {
-  const attempt = mayRestore ? restoreFromSession(session, sources, hashes, context, options.crateName) : 'the last build failed or had warnings, which only the full front end reports';
+  const attempt = mayRestore ? restoreFromSession(session, sources, hashes, context, options.crateName, options.cgus) : 'the last build failed or had warnings, which only the full front end reports';
   const restored = typeof attempt === 'string' ? undefined : attempt;
   if (restored && !options.verify) return restored;
   const prepared = prepareCrate(sources, options);
@@ -307,12 +343,12 @@ export function runFrontEnd(session: IncrementalSession, sources: SourceFile[], 
 /** `--verify-incremental` found the incremental front end's results differ from the full one's. */
 export class IncrementalFrontEndMismatch extends Error {}
 
-function restoreFromSession(session: IncrementalSession, sources: SourceFile[], hashes: Map<SourceFile, FileHashes>, context: string, crateName: string): FrontEndRun | string {
+function restoreFromSession(session: IncrementalSession, sources: SourceFile[], hashes: Map<SourceFile, FileHashes>, context: string, crateName: string, cgus: number): FrontEndRun | string {
   const snapshot = decodeSnapshot(session.record(FRONT_END_UNIT)?.details);
   if (!snapshot) return 'the cache holds no front end snapshot from the last build';
   const changed = changedBodies(snapshot, sources, hashes, context);
   if (typeof changed === 'string') return changed;
-  const result = restoreFrontEnd(snapshot, sources, hashes, changed, crateName);
+  const result = restoreFrontEnd(snapshot, sources, hashes, changed, crateName, cgus);
   if (typeof result === 'string') return result;
   const fps = refingerprintAll(session, result.input, hashes);
   if (!fps) return 'the cache lacks the last fingerprint of a unit';

@@ -8,7 +8,8 @@ import type { CodegenUnit } from '../mono/types.js';
 import { type CrateInput, runtimeUnitName } from '../ssa/base.js';
 import type { ObjectFile, SerializedModule } from '../ssa/traits/write.js';
 import type { FileHashes } from './chunk-hash.js';
-import { fingerprintUnits, refingerprint, runtimeFingerprint, type UnitFingerprint } from './fingerprint.js';
+import { fingerprintUnits, type ItemFingerprint, reassembleUnit, runtimeFingerprint, type UnitFingerprint } from './fingerprint.js';
+import { monoItemKey } from '../mono/instance.js';
 import { type CguReuse, determineCguReuse, type LtoMode, type RebuildReason } from './reuse.js';
 import { FAT_LTO_UNIT, FRONT_END_UNIT, type IncrementalSession } from './session.js';
 import type { BuildRecord, UnitRecord } from './store.js';
@@ -32,17 +33,31 @@ export function fingerprintAll(input: CrateInput, collected: Collected, structur
 
 /**
  * The units' fingerprints when only function bodies changed (the incremental front
- * end): the last build's, with the items whose bodies changed refingerprinted.
- * Undefined when the store lacks a unit's last fingerprint.
+ * end): every item's parts from the last build, by item key (units may have been
+ * partitioned again), with the items whose bodies changed refingerprinted. Undefined
+ * when the store lacks an item's last fingerprint.
  */
 export function refingerprintAll(session: IncrementalSession, input: CrateInput, hashes: Map<SourceFile, FileHashes>): UnitFingerprint[] | undefined {
   const byName = new Map([...hashes].map(([s, h]) => [s.name, h]));
   const chunkHash = (file: string, chunk: number) => byName.get(file)?.chunks[chunk]?.hash ?? '';
+  const stored = new Map<string, ItemFingerprint>();
+  let context: UnitFingerprint | undefined;
+  for (const r of session.records()) {
+    const details = r.details as UnitFingerprint | null | undefined;
+    if (typeof details !== 'object' || !details?.items) continue;
+    context ??= details;
+    for (const it of details.items) stored.set(it.key, it);
+  }
+  if (!context) return undefined;
   const out: UnitFingerprint[] = [];
   for (const u of input.units) {
-    const details = session.record(u.name)?.details as UnitFingerprint | undefined;
-    if (!details?.items) return undefined;
-    out.push(refingerprint(details, chunkHash));
+    const items: { fp: ItemFingerprint; linkage: ItemFingerprint['linkage'] }[] = [];
+    for (const ci of u.items) {
+      const fp = stored.get(monoItemKey(ci.item));
+      if (!fp) return undefined;
+      items.push({ fp, linkage: ci.linkage });
+    }
+    out.push(reassembleUnit(u.name, context.options, context.structure, items, chunkHash));
   }
   return out;
 }

@@ -114,6 +114,11 @@ export class IncrementalSession {
     return this.previous.get(name);
   }
 
+  /** Every unit record the last build left for this crate. */
+  records(): UnitRecord[] {
+    return [...this.previous.values()];
+  }
+
   previousUnit(name: string): PreviousUnit | undefined {
     const r = this.previous.get(name);
     if (!r || !this.store) return undefined;

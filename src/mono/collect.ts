@@ -42,6 +42,13 @@ export interface Collected {
   constReads: Map<string, Set<Located<ConstItem>>>;
 }
 
+/** The size estimate of a body, which the partitioner merges units by: statements plus terminators. */
+export function bodySize(body: Body): number {
+  let size = 0;
+  for (const block of body.blocks) size += block.statements.length + 1;
+  return size;
+}
+
 export function collectMonoItems(cx: MonoCx, sink: DiagnosticSink): Collected {
   const c = new Collector(cx, sink);
   c.roots();
@@ -168,10 +175,8 @@ class Collector {
   // ------------------------------------------------------------ bodies
 
   private walkBody(inst: Instance, from: string, body: Body, file: SourceFile, bt: BodyTypes): void {
-    let size = 0;
     const w: Walk = { inst, from, file, bt };
     for (const block of body.blocks) {
-      size += block.statements.length + 1;
       for (const st of block.statements) {
         this.guard(file, st.span, () => {
           switch (st.kind) {
@@ -191,7 +196,7 @@ class Collector {
       }
       this.guard(file, block.terminator.span, () => this.visitTerminator(w, block.terminator));
     }
-    if (!this.sizes.has(from)) this.sizes.set(from, size);
+    if (!this.sizes.has(from)) this.sizes.set(from, bodySize(body));
   }
 
   private guard(file: SourceFile, span: Span, f: () => void): void {

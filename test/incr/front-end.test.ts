@@ -52,12 +52,11 @@ describe('the incremental front end', () => {
     expect(readFileSync(join(dir, `${NAME}.a`)).equals(await cleanArchive(text))).toBe(true);
   });
 
-  it('falls back to the full front end for a structural edit', async () => {
+  it('takes an operator change', async () => {
     const text = literalEdit().replace('_4 = Add(copy _5, const 1_u8);', '_4 = Sub(copy _5, const 1_u8);');
     const r = await run(text);
     expect(r.ok).toBe(true);
-    expect(r.frontEnd).toBe('full');
-    expect(r.frontEndReason).toMatch(/^`fn .*` changed beyond the values of its literals$/);
+    expect(r.frontEnd).toBe('incremental');
     expect(readFileSync(join(dir, `${NAME}.a`)).equals(await cleanArchive(text))).toBe(true);
   });
 
@@ -94,6 +93,34 @@ describe('the incremental front end', () => {
     const incremental = readFileSync(join(sub, 'out.a'));
     expect((await twoFiles(edited)).ok).toBe(true);
     expect(incremental.equals(readFileSync(join(sub, 'out.a')))).toBe(true);
+  });
+
+  it('takes an edit that adds statements and temporaries, partitioning again', async () => {
+    const text = readFileSync(join(FIXTURES, 'run-pass', 'integer-semantics.mir'), 'utf8');
+    const sub = mkdtempSync(join(dir, 'structural-'));
+    const file = join(sub, 'ints.mir');
+    const once = (t: string, extra: Partial<BuildOptions> = {}) => {
+      writeFileSync(file, t);
+      return build([new SourceFile(file, t)], { backend: 'llvm', opt: 0, cgus: 2, emit: 'staticlib', output: join(sub, 'out.a'), ...extra });
+    };
+    const cache = join(sub, 'cache');
+    expect((await once(text, { cache })).frontEnd).toBe('full');
+    // `mul64` multiplies `_1 ^ 0` (a new temporary and a new statement) instead of `_1`.
+    const edited = text
+      .replace('    let mut _3: (i64, bool);\n\n    bb0: {\n        _3 = MulWithOverflow(copy _1, copy _2);', '    let mut _3: (i64, bool);\n    let mut _4: i64;\n\n    bb0: {\n        _4 = BitXor(copy _1, const 0_i64);\n        _3 = MulWithOverflow(copy _4, copy _2);');
+    expect(edited).not.toBe(text);
+    const r = await once(edited, { cache });
+    expect(r.ok).toBe(true);
+    expect(r.frontEnd).toBe('incremental');
+    expect(r.units.filter((u) => u.reuse === 'No').flatMap((u) => u.reasons)).toContain('the body of `mul64` changed');
+    const incremental = readFileSync(join(sub, 'out.a'));
+    expect((await once(edited)).ok).toBe(true);
+    expect(incremental.equals(readFileSync(join(sub, 'out.a')))).toBe(true);
+    // Calling something new is not an edit the incremental front end takes.
+    const calls = edited.replace('_4 = BitXor(copy _1, const 0_i64);', '_4 = cmp64(copy _1, copy _2) -> [return: bb2, unwind unreachable];\n    }\n\n    bb2: {');
+    const c = await once(calls, { cache });
+    expect(c.frontEnd).toBe('full');
+    expect(c.frontEndReason).toBe('`fn mul64(_1: i64, _2: i64) -> i64` changed in what crate-wide inference or collection reads');
   });
 
   it('verify compares the restored front end with the full one', async () => {
