@@ -23,6 +23,7 @@ import {
   changeByteString,
   changeLiteral,
   differingMembers,
+  editStatement,
   type Edit,
   functionItem,
   insertBlankLines,
@@ -51,7 +52,7 @@ const SEQUENCES: Sequence[] = [
 /** Every this many steps the executables are built and run too. */
 const EXE_EVERY = 4;
 
-type StepKind = 'literal' | 'bytes' | 'swap' | 'comments' | 'indent' | 'blank-lines' | 'opt' | 'cgus' | 'revert';
+type StepKind = 'literal' | 'bytes' | 'swap' | 'statement' | 'comments' | 'indent' | 'blank-lines' | 'opt' | 'cgus' | 'revert';
 const ONE_FUNCTION: readonly StepKind[] = ['literal', 'bytes', 'swap'];
 const NO_OP: readonly StepKind[] = ['comments', 'indent', 'blank-lines'];
 
@@ -75,9 +76,9 @@ afterAll(() => {
 
 /** A schedule covering every kind, then random kinds; a revert only after something to revert. */
 function schedule(rng: Rng, steps: number): StepKind[] {
-  const all: StepKind[] = ['literal', 'bytes', 'swap', 'comments', 'indent', 'blank-lines', 'opt', 'cgus', 'revert', 'literal', 'swap', 'revert'];
+  const all: StepKind[] = ['literal', 'bytes', 'swap', 'statement', 'comments', 'indent', 'blank-lines', 'opt', 'cgus', 'revert', 'statement', 'swap', 'revert'];
   const kinds = rng.shuffle(all.slice(0, Math.min(all.length, steps)));
-  while (kinds.length < steps) kinds.push(rng.pick<StepKind>(['literal', 'literal', 'swap', 'comments', 'indent', 'blank-lines', 'revert', 'opt', 'cgus']));
+  while (kinds.length < steps) kinds.push(rng.pick<StepKind>(['literal', 'statement', 'swap', 'comments', 'indent', 'blank-lines', 'revert', 'opt', 'cgus']));
   const first = kinds.findIndex((k) => k !== 'revert');
   [kinds[0], kinds[first]] = [kinds[first]!, kinds[0]!];
   return kinds;
@@ -143,11 +144,14 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
       return { sources, rustSources: readRustCompanions(sources) };
     };
 
+    /** How each incremental build's front end ran, in order. */
+    const frontEnds: string[] = [];
     const buildBoth = async (state: State, label: string): Promise<UnitReport[]> => {
       const { sources, rustSources } = sourcesOf(state.text);
       const common = { backend: 'llvm' as const, opt: state.opt, cgus: state.cgus, emit: 'staticlib' as const, rustSources, crateName };
       const incOut = join(dir, 'inc.a');
       const inc = await build(sources, { ...common, output: incOut, cache, verify: seq.verify });
+      frontEnds.push(inc.frontEnd);
       const context = `${label}\n${describeBuild(inc)}`;
       expect(inc.ok, context).toBe(true);
       expect(inc.diagnostics.filter((d) => d.severity === 'error').map(renderDiagnostic), context).toEqual([]);
@@ -218,6 +222,9 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
         case 'bytes':
           edit = changeByteString(state.text, rng);
           break;
+        case 'statement':
+          edit = editStatement(state.text, rng);
+          break;
         case 'swap': {
           const k = rng.pick(seq.mutants);
           const name = `f${k}`;
@@ -259,7 +266,9 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
       const label = `step ${step} (${kind}: ${detail})`;
       units = await buildBoth(next, label);
       const rebuilt = noUnits(units);
-      log.push(`${label}: rebuilt ${rebuilt.length}/${units.length} ${rebuilt.join(' ')}`);
+      log.push(`${label}: ${frontEnds[frontEnds.length - 1]} front end, rebuilt ${rebuilt.length}/${units.length} ${rebuilt.join(' ')}`);
+      // Edits inside bodies take the incremental front end (verify mode runs the full one as well).
+      if ((kind === 'literal' || kind === 'statement') && !seq.verify) expect(frontEnds[frontEnds.length - 1], label).toBe('incremental');
       const context = `${label}\n${units.map((u) => `  ${u.name}: ${u.reuse} ${u.reasons.join('; ')}`).join('\n')}`;
 
       if (ONE_FUNCTION.includes(kind)) {
@@ -268,6 +277,11 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
         expect(units.filter((u) => u.reuse !== 'No').every((u) => u.reuse === 'PostLto'), context).toBe(true);
         const holders = unitsHolding(cache, sourcesOf(next.text).sources, crateName, edit!.fn!);
         expect(holders.length, `${context}\n\`${edit!.fn}\` is in no unit`).toBeGreaterThan(0);
+        for (const h of holders) expect(rebuilt, `${context}\nthe unit holding \`${edit!.fn}\` was reused`).toContain(h);
+      } else if (kind === 'statement') {
+        // The body's size changed, which may merge units otherwise: the unit holding the
+        // function is rebuilt, whatever else is.
+        const holders = unitsHolding(cache, sourcesOf(next.text).sources, crateName, edit!.fn!);
         for (const h of holders) expect(rebuilt, `${context}\nthe unit holding \`${edit!.fn}\` was reused`).toContain(h);
       } else if (NO_OP.includes(kind)) {
         expect(rebuilt, context).toEqual([]);

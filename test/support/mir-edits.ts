@@ -66,7 +66,7 @@ export interface FnItem {
 
 export interface Edit {
   text: string;
-  kind: 'literal' | 'bytes' | 'swap' | 'comments' | 'indent' | 'blank-lines';
+  kind: 'literal' | 'bytes' | 'swap' | 'statement' | 'comments' | 'indent' | 'blank-lines';
   /** The function the edit touched, when it touched one. */
   fn?: string;
   /** What changed, for failure messages and bug reports. */
@@ -346,4 +346,31 @@ export function differingMembers(a: Uint8Array, b: Uint8Array): string[] {
   const mb = archiveMembers(b);
   const names = new Set([...ma.keys(), ...mb.keys()]);
   return [...names].filter((n) => !ma.get(n) || !mb.get(n) || !ma.get(n)!.equals(mb.get(n)!));
+}
+
+/** An assignment of plain-integer arithmetic on locals and literals, the kind no inference reads. */
+const ARITH_LINE = /^( +)_\d+ = (BitXor|BitOr|BitAnd|Add|Sub|Mul)\((?:copy|move) _\d+, (?:copy _\d+|const \d+_u64)\);$/gm;
+
+/**
+ * (b') A structural edit of one function: one of its integer arithmetic statements is
+ * repeated (the body grows by a statement and computes the same), or its operator becomes
+ * another bitwise one (the body computes something else). Both keep the MIR valid.
+ */
+export function editStatement(text: string, rng: Rng): Edit | undefined {
+  const candidates = generatedFunctions(text)
+    .map((f) => ({ f, lines: [...text.slice(f.start, f.end).matchAll(ARITH_LINE)] }))
+    .filter((c) => c.lines.length > 0);
+  if (candidates.length === 0) return undefined;
+  const { f, lines } = rng.pick(candidates);
+  const m = rng.pick(lines);
+  const at = f.start + m.index!;
+  const line = m[0];
+  const repeat = rng.float() < 0.5 || !['BitXor', 'BitOr', 'BitAnd'].includes(m[2]!);
+  const replacement = repeat ? `${line}\n${line.replace(/move (_\d+)/, 'copy $1')}` : line.replace(m[2]!, m[2] === 'BitXor' ? 'BitOr' : 'BitXor');
+  return {
+    text: text.slice(0, at) + replacement + text.slice(at + line.length),
+    kind: 'statement',
+    fn: f.name,
+    detail: `in \`${f.name}\` (line ${lineAt(text, at)}) ${repeat ? 'repeated' : 'changed the operator of'} \`${line.trim()}\``,
+  };
 }
