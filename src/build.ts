@@ -166,7 +166,12 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     const fatRecord = session.record(FAT_LTO_UNIT);
     const fatKey = hashStrings(plan.map((p) => p.fp.fingerprint));
     const fatCached = lto === 'fat' && fatRecord?.fingerprint === fatKey ? session.readObject(FAT_LTO_UNIT, fatName(crateName)) : undefined;
-    const result = await runCoordinator(backend, works, { lto, jobs: options.jobs ?? availableParallelism(), module: moduleOptions, fatName: fatName(crateName), fatCached, verify: options.verify });
+    // The snapshot for the next build is taken while the backend finishes this one.
+    let snapshot: string | undefined;
+    const whileCompiling = () => {
+      if (session.enabled) snapshot = encodeSnapshot(front.snapshot());
+    };
+    const result = await runCoordinator(backend, works, { lto, jobs: options.jobs ?? availableParallelism(), module: moduleOptions, fatName: fatName(crateName), fatCached, verify: options.verify, whileCompiling });
 
     const units: UnitReport[] = plan.map((p, i) => {
       const out = result.outcomes[i]!;
@@ -184,7 +189,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       const out = result.outcomes[i]!;
       return { name: p.fp.name, fingerprint: p.fp.fingerprint, details: p.fp, pre: out.pre && session.put('pre', out.pre.bytes), post: out.post && session.put('post', out.post.bytes), imports: out.imports };
     });
-    if (session.enabled) records.push({ name: FRONT_END_UNIT, fingerprint: inputs, details: encodeSnapshot(front.snapshot()) });
+    if (session.enabled) records.push({ name: FRONT_END_UNIT, fingerprint: inputs, details: snapshot ?? encodeSnapshot(front.snapshot()) });
     const keep: string[] = [];
     if (result.fat) {
       const hash = session.put('lto', result.fat.bytes);

@@ -585,20 +585,23 @@ const ARITH = '(?:Add|Sub|Mul|Div|Rem|BitXor|BitAnd|BitOr|Shl|Shr|AddWithOverflo
 /**
  * Lines no inference or collection reads (after literal erasure): storage markers, jumps,
  * and arithmetic, moves and asserts on plain locals and literals. Typing them only checks
- * types that the locals' declarations already give.
+ * types that the locals' declarations already give. Tested by the line's first word.
  */
-const EVIDENCE_FREE = new RegExp(
-  [
-    '^Storage(?:Live|Dead)\\(_[0-9]+\\);$',
-    '^goto -> bb[0-9]+;$',
-    '^(?:return|unreachable);$',
-    `^_[0-9]+ = ${OPERAND};$`,
-    `^_[0-9]+ = ${ARITH}\\(${OPERAND}, ${OPERAND}\\);$`,
-    `^_[0-9]+ = (?:Not|Neg)\\(${OPERAND}\\);$`,
-    `^assert\\(!?${LOCAL}, "(?:[^"\\\\]|\\\\.)*"(?:, ${OPERAND})*\\) -> \\[success: bb[0-9]+, unwind [a-z]+\\];$`,
-    '^bb[0-9]+: \\{$',
-  ].join('|'),
-);
+const FREE_ASSIGN = new RegExp(`^_[0-9]+ = (?:${OPERAND}|${ARITH}\\(${OPERAND}, ${OPERAND}\\)|(?:Not|Neg)\\(${OPERAND}\\));$`);
+const FREE_ASSERT = new RegExp(`^assert\\(!?${LOCAL}, "(?:[^"\\\\]|\\\\.)*"(?:, ${OPERAND})*\\) -> \\[success: bb[0-9]+, unwind [a-z]+\\];$`);
+const FREE_OTHER = /^(?:Storage(?:Live|Dead)\(_[0-9]+\);|goto -> bb[0-9]+;|return;|unreachable;|bb[0-9]+: \{)$/;
+
+function evidenceFree(l: string): boolean {
+  switch (l.charCodeAt(0)) {
+    case 95: // _
+      return FREE_ASSIGN.test(l);
+    case 97: // a
+      return l.startsWith('assert(') && FREE_ASSERT.test(l);
+    default:
+      return FREE_OTHER.test(l);
+  }
+}
+
 const LET = /^let (?:mut )?_([0-9]+): (.*);$/;
 
 /** `_1: T` pairs of a function header's parameter list, split at top-level commas. */
@@ -636,9 +639,9 @@ function typedView(lines: string[]): string {
   types.set('0', ret ? ret[1]! : '()');
   const kept: string[] = [];
   for (const l of lines.slice(1)) {
-    const let_ = LET.exec(l);
+    const let_ = l.startsWith('let ') ? LET.exec(l) : null;
     if (let_) types.set(let_[1]!, let_[2]!);
-    else if (!EVIDENCE_FREE.test(l)) kept.push(l);
+    else if (!evidenceFree(l)) kept.push(l);
   }
   const named = (l: string) => l.replace(/\b_([0-9]+)\b/g, (m, n: string) => (types.has(n) ? `{${types.get(n)}}` : m)).replace(/\bbb[0-9]+\b/g, 'bb#');
   // Types in order of first declaration: inference meets them in that order.

@@ -53,6 +53,8 @@ export interface CoordinatorOptions {
   fatCached?: ObjectFile;
   /** Recompile reused units and compare (`--verify-incremental`). */
   verify?: boolean;
+  /** Work for the main thread once every unit is lowered, while the last backend jobs run. */
+  whileCompiling?: () => void;
 }
 
 export interface CoordinatorResult {
@@ -143,6 +145,7 @@ export async function runCoordinator<M>(backend: WriteMethods<M>, works: UnitWor
     }
     await yieldToEventLoop();
   }
+  options.whileCompiling?.();
   await pool.drain();
   const result = (objects: ObjectFile[], fat?: ObjectFile): CoordinatorResult => ({
     ok: !lowerFailed && !pool.failed && objects.length > 0,
