@@ -550,14 +550,27 @@ function openWritable(dir: string, timeoutMs: number, warnings: string[]): Datab
   }
 }
 
+/**
+ * Connects and makes sure the schema is there. Two processes opening a new cache at once
+ * can deadlock switching it to WAL, which SQLite reports as busy at once rather than
+ * waiting: one of them then tries again, after a short random pause, until the timeout.
+ */
+/** The switch to WAL did not happen yet (another connection was reading). */
+class WalPending extends Error {}
+
 function connectWithSchema(dir: string, path: string, timeoutMs: number): Database.Database {
-  const db = connect(dir, path, { timeout: timeoutMs });
-  try {
-    prepareSchema(dir, db);
-    return db;
-  } catch (e) {
-    db.close();
-    throw e;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const db = connect(dir, path, { timeout: timeoutMs });
+    try {
+      prepareSchema(dir, db);
+      return db;
+    } catch (e) {
+      db.close();
+      const busy = e instanceof WalPending || sqliteCode(e)?.startsWith('SQLITE_BUSY');
+      if (!busy || Date.now() >= deadline) throw e instanceof WalPending ? new CacheError(`The cache at ${dir} is in use by another codegend process; waited ${timeoutMs / 1000} s (cannot open the cache).`) : e;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 80));
   }
 }
 
@@ -614,7 +627,9 @@ function prepareSchema(dir: string, db: Database.Database): void {
   const { version, tables } = inspect(db);
   rejectNewer(dir, version);
   if (version === 0 && tables > 0) throw new ForeignDatabase();
-  db.pragma('journal_mode = WAL');
+  // Another connection mid-read can keep the switch from happening: SQLite then stays in
+  // its old mode and says so, and the caller tries again.
+  if (db.pragma('journal_mode = WAL', { simple: true }) !== 'wal') throw new WalPending();
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   if (version === SCHEMA_VERSION) return;
