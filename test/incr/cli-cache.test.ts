@@ -2,7 +2,7 @@
 // beside the input, reuse reported by `--json`, `explain`, `stats`, `clean`, LTO modes,
 // `--verify-incremental`, and a cache that cannot be written.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,6 +164,27 @@ describe('the incremental cache from the CLI', () => {
     expect(after.bytes).toBeLessThanOrEqual(64 * 1024);
     expect(after.evicted).toBeGreaterThan(0);
     expect(cli('build', other, '-o', join(dir, 'fib'), '--cache-size', '5').stderr).toContain('--cache-size needs a size of at least 64K');
+  });
+
+  it('several processes can start on a new cache at once', async () => {
+    const cache = join(dir, 'shared-new');
+    const fib = join(dir, 't1_fib_rec.mir');
+    copyFileSync(join(CORPUS_DIR, 't1_fib_rec.mir'), fib);
+    const runs = await Promise.all(
+      [0, 1, 2, 3, 4].map(
+        (i) =>
+          new Promise<{ status: number | null; stderr: string }>((done) => {
+            const p = spawn(process.execPath, [CLI, 'build', fib, '-o', join(dir, `fib-${i}`), '--cache', cache], { cwd: dir });
+            let stderr = '';
+            p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+            p.on('exit', (status) => done({ status, stderr }));
+          }),
+      ),
+    );
+    for (const r of runs) {
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toBe('');
+    }
   });
 
   it('a cache that cannot be created is a warning, not a failure', () => {
