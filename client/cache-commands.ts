@@ -63,13 +63,8 @@ export function explainCommand(args: string[]): number {
     if (front) lines.push(`  front end: ${front.kind}${front.why ? ` (${front.why})` : ''}`);
     for (const u of ex.units) {
       const holds = u.matched.length > 0 ? ` (holds ${u.matched.join(', ')})` : '';
-      if (u.reuse === 'No') {
-        lines.push(`  ${u.name}: rebuilt${holds}`);
-        for (const r of u.reasons) lines.push(`    - ${r}`);
-      } else {
-        lines.push(`  ${u.name}: reused (${u.reuse})${holds}${u.reasons.length > 0 ? '' : ''}`);
-        for (const r of u.reasons) lines.push(`    - ${r}`);
-      }
+      lines.push(`  ${u.name}: ${u.reuse === 'No' ? 'rebuilt' : `reused (${u.reuse})`}${holds}`);
+      for (const r of u.reasons) lines.push(`    - ${r}`);
     }
     process.stdout.write(lines.join('\n') + '\n');
     return 0;

@@ -32,8 +32,8 @@ import type { CrateInput } from '../ssa/base.js';
 import { LayoutCx } from '../ssa/layout/layout-cx.js';
 import { chunkShape, type FileHashes } from './chunk-hash.js';
 import { decode, encode } from './codec.js';
-import { hashStrings, type UnitFingerprint } from './fingerprint.js';
-import { fingerprintAll, refingerprintAll } from './plan.js';
+import { fingerprintUnits, hashStrings, type UnitFingerprint } from './fingerprint.js';
+import { refingerprintAll } from './plan.js';
 import { FRONT_END_UNIT, type IncrementalSession } from './session.js';
 
 const SNAPSHOT_VERSION = 1;
@@ -60,7 +60,6 @@ export interface FrontSnapshot {
   assoc: [string, Ty][];
   cAbi: string[];
   bodyFacts: CrateBodyFacts;
-  structureKey: string;
   units: { name: string; sizeEstimate: number; items: { linkage: CguItem['linkage']; item: ItemDesc }[] }[];
   /** The collected graph, for partitioning again when a changed body's size changed. */
   graph: { edges: [string, string[]][]; sizes: [string, number][]; panicHandler?: string };
@@ -69,8 +68,6 @@ export interface FrontSnapshot {
 /** The front end's results, whether computed or restored. */
 export interface FrontResult {
   input: CrateInput;
-  structureKey: string;
-  diagnostics: Diagnostic[];
   /** The snapshot for the next build. */
   snapshot: FrontSnapshot;
 }
@@ -93,7 +90,6 @@ export function takeSnapshot(prepared: PreparedCrate, sources: SourceFile[], has
     assoc: learned.assoc,
     cAbi: learned.cAbi,
     bodyFacts: learned.bodyFacts,
-    structureKey: prepared.structureKey!,
     units: describeUnits(input.units),
     graph: { edges: [...prepared.collected!.edges].map(([k, v]) => [k, [...v].sort()]), sizes: [...prepared.collected!.sizes], panicHandler: input.mono.panicHandler?.key },
   };
@@ -138,27 +134,31 @@ export function decodeSnapshot(text: unknown): FrontSnapshot | undefined {
   }
 }
 
+/** Per file name, the function chunks that changed: position → new shape. */
+export type ChangedBodies = Map<string, Map<number, string>>;
+
 /**
- * Which function chunks changed since the snapshot, by file name; when more than
- * function bodies' literal values changed, why the incremental front end cannot run.
+ * Which function chunks changed since the snapshot; when more than what the incremental
+ * front end takes changed, why it cannot run.
  */
-export function changedBodies(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, context: string): Map<string, number[]> | string {
+export function changedBodies(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, context: string): ChangedBodies | string {
   if (snapshot.context !== context) return 'the codegen options, the number of units or the Rust sources\' enums changed';
   if (snapshot.files.length !== sources.length || snapshot.files.some((f, i) => f.name !== sources[i]!.name)) return 'the crate\'s files changed';
-  const changed = new Map<string, number[]>();
+  const changed: ChangedBodies = new Map();
   for (const [i, source] of sources.entries()) {
     const old = snapshot.files[i]!;
     const now = hashes.get(source)!.chunks;
     if (old.chunks.length !== now.length) return `items were added to or removed from ${source.name}`;
-    const list: number[] = [];
+    const shapes = new Map<number, string>();
     for (const [j, c] of now.entries()) {
       const before = old.chunks[j]!;
       if (before.hash === c.hash) continue;
       if (c.kind !== 'fn' || before.kind !== 'fn') return `\`${headerOf(source.text, c.start, c.end)}\` changed (only function bodies can change incrementally)`;
-      if (before.shape !== chunkShape(source.text, c)) return `\`${headerOf(source.text, c.start, c.end)}\` changed in what crate-wide inference or collection reads`;
-      list.push(j);
+      const shape = chunkShape(source.text, c);
+      if (before.shape !== shape) return `\`${headerOf(source.text, c.start, c.end)}\` changed in what crate-wide inference or collection reads`;
+      shapes.set(j, shape);
     }
-    if (list.length > 0) changed.set(source.name, list);
+    if (shapes.size > 0) changed.set(source.name, shapes);
   }
   return changed;
 }
@@ -176,7 +176,7 @@ function headerOf(text: string, start: number, end: number): string {
  * name, chunk positions) changed, kept their shapes, and parse and check cleanly;
  * otherwise why not (the caller runs the full front end).
  */
-export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, changed: Map<string, number[]>, crateName: string, cgus: number): FrontResult | string {
+export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, changed: ChangedBodies, crateName: string, cgus: number): FrontResult | string {
   const sink = new DiagnosticSink();
   const files = sources.map((s) => parseMirFile(s, sink, { lazyBodies: true }));
   const index = buildIndex(files, sink);
@@ -187,10 +187,9 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
   // The changed bodies must parse and check as cleanly as the old ones did.
   const touched: { item: FnItem; file: SourceFile }[] = [];
   for (const f of files) {
-    const positions = changed.get(f.file.name);
-    if (!positions) continue;
+    const wanted = changed.get(f.file.name);
+    if (!wanted) continue;
     const fh = hashes.get(f.file)!;
-    const wanted = new Set(positions);
     for (const item of f.items) if (item.kind === 'fn' && wanted.has(fh.chunkIndexAt(item.nameSpan.lo))) touched.push({ item, file: f.file });
   }
   checkItems(crate, touched, sink);
@@ -233,18 +232,17 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
   const input: CrateInput = { crate, crateName, units, mono: cx, layouts };
   const next: FrontSnapshot = {
     ...snapshot,
-    files: snapshot.files.map((f, i) => ({ name: f.name, chunks: refreshChunks(f.chunks, sources[i]!, hashes.get(sources[i]!)!, changed.get(f.name)) })),
+    files: snapshot.files.map((f, i) => ({ name: f.name, chunks: refreshChunks(f.chunks, hashes.get(sources[i]!)!, changed.get(f.name)) })),
     units: resized ? describeUnits(units) : snapshot.units,
     graph: { ...snapshot.graph, sizes: [...sizes] },
   };
-  return { input, structureKey: snapshot.structureKey, diagnostics: [], snapshot: next };
+  return { input, snapshot: next };
 }
 
-function refreshChunks(old: ChunkEntry[], source: SourceFile, hashes: FileHashes, changed: number[] | undefined): ChunkEntry[] {
+function refreshChunks(old: ChunkEntry[], hashes: FileHashes, changed: Map<number, string> | undefined): ChunkEntry[] {
   if (!changed) return old;
   const out = [...old];
-  // The shape too: a typed view (chunk-hash.ts) may stay the same while the text changes.
-  for (const j of changed) out[j] = { ...old[j]!, hash: hashes.chunks[j]!.hash, shape: chunkShape(source.text, hashes.chunks[j]!) };
+  for (const [j, shape] of changed) out[j] = { ...old[j]!, hash: hashes.chunks[j]!.hash, shape };
   return out;
 }
 
@@ -318,7 +316,7 @@ export function runFrontEnd(session: IncrementalSession, sources: SourceFile[], 
     why: typeof attempt === 'string' ? attempt : 'verify mode runs the full front end too',
     input: prepared.input,
     diagnostics: prepared.diagnostics,
-    fingerprints: (optKey) => fingerprintAll(prepared.input!, prepared.collected!, prepared.structureKey!, hashes, optKey),
+    fingerprints: (optionsKey) => fingerprintUnits({ input: prepared.input!, collected: prepared.collected!, hashes, optionsKey, structureKey: prepared.structureKey! }),
     snapshot: () => takeSnapshot(prepared, sources, hashes, context),
   };
   if (!restored || !prepared.input) return full;

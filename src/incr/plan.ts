@@ -3,12 +3,11 @@
 // the shortcut for a build whose inputs are exactly those of the last good one.
 
 import type { SourceFile } from '../diagnostics.js';
-import type { Collected } from '../mono/collect.js';
 import type { CodegenUnit } from '../mono/types.js';
 import { type CrateInput, runtimeUnitName } from '../ssa/base.js';
 import type { ObjectFile, SerializedModule } from '../ssa/traits/write.js';
 import type { FileHashes } from './chunk-hash.js';
-import { fingerprintUnits, type ItemFingerprint, reassembleUnit, runtimeFingerprint, type UnitFingerprint } from './fingerprint.js';
+import { type ItemFingerprint, reassembleUnit, runtimeFingerprint, type UnitFingerprint } from './fingerprint.js';
 import { monoItemKey } from '../mono/instance.js';
 import { type CguReuse, determineCguReuse, type LtoMode, type RebuildReason } from './reuse.js';
 import { FAT_LTO_UNIT, FRONT_END_UNIT, type IncrementalSession } from './session.js';
@@ -24,11 +23,6 @@ export interface UnitPlan {
   pre?: SerializedModule;
   post?: ObjectFile;
   postImports?: string;
-}
-
-/** The units' fingerprints from the full front end's results. */
-export function fingerprintAll(input: CrateInput, collected: Collected, structureKey: string, hashes: Map<SourceFile, FileHashes>, optKey: string): UnitFingerprint[] {
-  return fingerprintUnits({ input, collected, hashes, optionsKey: optKey, structureKey });
 }
 
 /**

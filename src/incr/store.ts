@@ -568,7 +568,7 @@ function connectWithSchema(dir: string, path: string, timeoutMs: number): Databa
     } catch (e) {
       db.close();
       const busy = e instanceof WalPending || sqliteCode(e)?.startsWith('SQLITE_BUSY');
-      if (!busy || Date.now() >= deadline) throw e instanceof WalPending ? new CacheError(`The cache at ${dir} is in use by another codegend process; waited ${timeoutMs / 1000} s (cannot open the cache).`) : e;
+      if (!busy || Date.now() >= deadline) throw e instanceof WalPending ? busyError(dir, 'open the cache', timeoutMs) : e;
     }
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.floor(Math.random() * 80));
   }
@@ -699,6 +699,10 @@ function isCorrupt(e: unknown): boolean {
   return code !== undefined && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'));
 }
 
+function busyError(dir: string, what: string, timeoutMs: number): CacheError {
+  return new CacheError(`The cache at ${dir} is in use by another codegend process; waited ${timeoutMs / 1000} s (cannot ${what}).`);
+}
+
 function toCacheError(e: unknown, what: string, dir: string, timeoutMs: number): CacheError {
   if (e instanceof CacheError) return e;
   const code = sqliteCode(e);
@@ -707,7 +711,7 @@ function toCacheError(e: unknown, what: string, dir: string, timeoutMs: number):
     return new CacheError(`Cannot ${what} in the cache at ${dir}: ${e instanceof Error ? e.message : String(e)}.`);
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
-    return new CacheError(`The cache at ${dir} is in use by another codegend process; waited ${timeoutMs / 1000} s (cannot ${what}).`);
+    return busyError(dir, what, timeoutMs);
   }
   if (isCorrupt(e)) return new CacheError(`The cache at ${dir} is damaged (cannot ${what}: ${(e as Error).message}); run \`codegend clean\`.`);
   if (code.startsWith('SQLITE_FULL')) return new CacheError(`Cannot ${what}: the disk holding the cache at ${dir} is full.`);
