@@ -556,14 +556,23 @@ function erasedLiteral(m: string): string {
 }
 
 /**
- * The chunk's normalized text with literal values erased, their types kept (numbers keep
- * their suffix; a `&str` literal is `&str` whatever it says, while a byte string's length
- * is part of its type, so byte strings stay), and allocation numbers erased too. Two
- * versions of a function with the same shape differ only in values no inference reads:
- * comparisons and switches, where discriminant evidence comes from, keep their literals.
- * A changed allocation is a changed chunk of its own, which the shape does not need to see.
+ * What crate-wide inference and collection can read of a function chunk, in two
+ * strengths. `typed`: the typed view (below) of its normalized text with literal values
+ * erased, their types kept (numbers keep their suffix; a `&str` literal is `&str` whatever
+ * it says, while a byte string's length is part of its type, so byte strings stay), and
+ * allocation numbers erased too. Comparisons and switches, where discriminant evidence
+ * comes from, keep their literals. A changed allocation is a changed chunk of its own,
+ * which the shape does not need to see. `calls`: the same without the locals' types and
+ * without plain calls (a local assigned the result of a path or local called with plain
+ * operands), which only checking's external-call sites and collection read: two bodies
+ * with the same `calls` shape differ in what they call and in the types of their locals.
  */
-export function chunkShape(text: string, chunk: ChunkHash): string {
+export interface ChunkShapes {
+  typed: string;
+  calls: string;
+}
+
+export function chunkShapes(text: string, chunk: ChunkHash): ChunkShapes {
   // On the chunk's own text: normalizing looks ahead for rare patterns, to the end of its text.
   const own = text.slice(chunk.start, chunk.end);
   const lines = normalizeChunk(own, 0, own.length).split('\n');
@@ -572,9 +581,8 @@ export function chunkShape(text: string, chunk: ChunkHash): string {
     if (l.includes('const ') && !KEEPS_LITERALS.test(l)) lines[i] = l.replace(LITERAL_VALUE, erasedLiteral);
     if (l.includes('lloc') || l.includes('LLOC')) lines[i] = lines[i]!.replace(ALLOC_NUMBER, '$1#');
   }
-  // Discriminant evidence follows control flow (enum-evidence.ts): such bodies keep every line.
-  if (lines.some((l) => l.includes('discriminant('))) return 'S' + hex128(lines.join('\n'));
-  return 'T' + hex128(typedView(lines));
+  const view = typedView(lines);
+  return { typed: 'T' + hex128(view.typed), calls: 'C' + hex128(view.calls) };
 }
 
 // ---------------------------------------------------------------- typed views
@@ -624,26 +632,41 @@ function headerParams(header: string): [string, string][] {
   return out;
 }
 
+/** `_5 = f::<T>(move _3, const #u32) -> [return: bb2, unwind continue];` after literal erasure. */
+const PLAIN_CALL = new RegExp(`^_[0-9]+ = .+?\\((?:${OPERAND}(?:, ${OPERAND})*)?\\) -> (?:\\[return: bb[0-9]+, unwind(?: [a-z]+|: bb[0-9]+)\\]|unwind [a-z]+);$`);
+
+function plainCall(l: string): boolean {
+  return l.charCodeAt(0) === 95 && l.includes(') -> ') && PLAIN_CALL.test(l);
+}
+
 /**
  * A body as inference and collection see it, whatever its local and block numbering:
  * its locals' distinct types, then every line that is not evidence-free, each local
- * written as its type and block numbers erased. Two versions of a function (without
- * discriminant reads) with the same view type-check to the same facts and reference the
- * same items, however many statements or temporaries they add, move or drop.
+ * written as its type and block numbers erased. Two versions of a function with the same
+ * view type-check to the same facts (but for discriminant facts, which follow control
+ * flow and are compared apart) and reference the same items, however many statements or
+ * temporaries they add, move or drop. `calls` leaves out the types and the plain calls.
  */
-function typedView(lines: string[]): string {
+function typedView(lines: string[]): { typed: string; calls: string } {
   const types = new Map<string, string>();
   const header = lines[0] ?? '';
   for (const [local, ty] of headerParams(header)) types.set(local, ty);
   const ret = /-> (.*) \{$/.exec(header);
   types.set('0', ret ? ret[1]! : '()');
   const kept: string[] = [];
+  const calls: boolean[] = [];
   for (const l of lines.slice(1)) {
     const let_ = l.startsWith('let ') ? LET.exec(l) : null;
     if (let_) types.set(let_[1]!, let_[2]!);
-    else if (!evidenceFree(l)) kept.push(l);
+    else if (!evidenceFree(l)) {
+      kept.push(l);
+      calls.push(plainCall(l));
+    }
   }
-  const named = (l: string) => l.replace(/\b_([0-9]+)\b/g, (m, n: string) => (types.has(n) ? `{${types.get(n)}}` : m)).replace(/\bbb[0-9]+\b/g, 'bb#');
+  const named = kept.map((l) => l.replace(/\b_([0-9]+)\b/g, (m, n: string) => (types.has(n) ? `{${types.get(n)}}` : m)).replace(/\bbb[0-9]+\b/g, 'bb#'));
   // Types in order of first declaration: inference meets them in that order.
-  return [header, [...new Set(types.values())].join('\n'), ...kept.map(named)].join('\n');
+  return {
+    typed: [header, [...new Set(types.values())].join('\n'), ...named].join('\n'),
+    calls: [header, ...named.filter((_, i) => !calls[i])].join('\n'),
+  };
 }

@@ -66,6 +66,15 @@ export interface FingerprintInput {
   structureKey: string;
 }
 
+/** What fingerprinting single items needs: the crate, its collected graph and its chunk hashes. */
+export type ItemFingerprintInput = Pick<FingerprintInput, 'input' | 'collected' | 'hashes'>;
+
+/** Fingerprints single items from scratch, exactly as `fingerprintUnits` would. */
+export function itemFingerprinter(fi: ItemFingerprintInput): (m: MonoItem, linkage: ItemFingerprint['linkage']) => ItemFingerprint {
+  const fp = new Fingerprinter(fi);
+  return (m, linkage) => fp.item(m, linkage);
+}
+
 export function fingerprintUnits(fi: FingerprintInput): UnitFingerprint[] {
   const fp = new Fingerprinter(fi);
   const structure = hashStrings([fi.structureKey, fi.input.crateName, fi.input.mono.panicHandler?.symbol ?? '']);
@@ -114,7 +123,7 @@ class Fingerprinter {
   private readonly sigMemo = new Map<string, string>();
   private readonly mono: MonoQueries;
 
-  constructor(private readonly fi: FingerprintInput) {
+  constructor(private readonly fi: ItemFingerprintInput) {
     this.mono = fi.input.mono;
   }
 
@@ -123,7 +132,7 @@ class Fingerprinter {
     return { name: unit.name, fingerprint: unitFingerprint(unit.name, optionsKey, structure, items), options: optionsKey, structure, items };
   }
 
-  private item(m: MonoItem, linkage: 'external' | 'internal'): ItemFingerprint {
+  item(m: MonoItem, linkage: 'external' | 'internal'): ItemFingerprint {
     const key = itemKey(m);
     const deps: Record<string, string> = {};
     for (const d of [...(this.fi.collected.edges.get(key) ?? [])].sort()) {

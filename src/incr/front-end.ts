@@ -1,42 +1,54 @@
 // The incremental front end. A full build leaves a snapshot of what the front end
 // learned from the whole crate: the inferred ADTs and closure captures, the external
 // signatures, what collection learned (associated types, C-convention instances, trait
-// slots), the codegen units with a description of each item, and per chunk its hash and,
-// for functions, its shape (chunk-hash.ts: the text with literal values erased). When
-// only function bodies changed, and each changed body has its old shape, nothing the
-// crate-wide inference or collection reads has changed: the next build parses every
-// item's header (70 ms for the 40 MB benchmark crate instead of 1.3 s), checks just the
-// changed bodies, puts the snapshot back instead of inferring and collecting again, and
-// refingerprints only the items whose bodies changed. Anything else (a new item, a
-// changed signature, constant or allocation, a body whose shape changed, a diagnostic)
-// means the full front end runs. `--verify-incremental` runs both and compares.
+// slots, concrete names, per function what its body added), the collected graph, the
+// codegen units with a description of each item, and per chunk its hash and, for
+// functions, its shapes (chunk-hash.ts) and its inference trace (inference-trace.ts).
+//
+// When only function bodies changed, the next build parses every item's header (70 ms
+// for the 40 MB benchmark crate instead of 1.3 s), checks just the changed bodies, and
+// puts the snapshot back instead of inferring and collecting again, provided each
+// changed body tells crate-wide inference what it told before: the same typed shape
+// (or the same shape without calls and local types) and the same trace, and adds the
+// same to the crate's tables. A body whose typed shape stayed references what it did:
+// only its fingerprint is computed again. A body whose calls changed is walked again
+// against the restored collection, new instances it reaches are walked too, items no
+// root reaches any more are dropped, and the walked items are fingerprinted from scratch,
+// unless a walk teaches the crate something (an associated type, a C-convention mark) or
+// an item that taught something changed or went: that needs the full collection. Units
+// are partitioned again when the graph or a size changed. Anything else (a new item, a
+// changed signature, constant or allocation, a diagnostic) means the full front end runs.
+// `--verify-incremental` runs both and compares.
 
 import { type Diagnostic, DiagnosticSink, type SourceFile } from '../diagnostics.js';
 import type { AdtTableState } from '../mir/adt-table.js';
 import type { FnItem, Ty } from '../mir/ast.js';
 import { checkItems, type CheckedCrate } from '../mir/check.js';
 import type { InferredExtern } from '../mir/externs.js';
+import type { BodyTrace, ExternalCallSite } from '../mir/inference-trace.js';
 import { parseMirFile } from '../mir/parse/items.js';
 import { buildIndex } from '../mir/resolve.js';
 import type { Subst } from '../mir/subst.js';
 import { pathKey } from '../mir/ty.js';
 import type { CrateBodyFacts } from '../mono/crate-items.js';
 import { CrateItems } from '../mono/crate-items.js';
+import { bodyTablesKey } from '../mono/index.js';
 import { MonoCx } from '../mono/resolve.js';
-import { bodySize } from '../mono/collect.js';
+import { bodySize, recollectMonoItems, type Recollected } from '../mono/collect.js';
 import { monoItemKey } from '../mono/instance.js';
 import { partition } from '../mono/partition.js';
 import type { CguItem, CodegenUnit, Instance, MonoItem } from '../mono/types.js';
 import { type PreparedCrate, prepareCrate } from '../prepare.js';
 import type { CrateInput } from '../ssa/base.js';
 import { LayoutCx } from '../ssa/layout/layout-cx.js';
-import { chunkShape, type FileHashes } from './chunk-hash.js';
+import { type ChunkShapes, chunkShapes, type FileHashes } from './chunk-hash.js';
+import { type ChunkTrace, compactSites, externsStay, SiteTable, tracesByChunk } from './extern-sites.js';
 import { decode, encode } from './codec.js';
-import { fingerprintUnits, hashStrings, type UnitFingerprint } from './fingerprint.js';
-import { refingerprintAll } from './plan.js';
+import { fingerprintUnits, hashStrings, itemFingerprinter, type UnitFingerprint } from './fingerprint.js';
+import { type FreshItems, refingerprintAll } from './plan.js';
 import { FRONT_END_UNIT, type IncrementalSession } from './session.js';
 
-const SNAPSHOT_VERSION = 1;
+const SNAPSHOT_VERSION = 2;
 
 type ItemDesc =
   | { k: 'fn'; key: string; path: string; shim?: 'closureFnPointer'; subst: Subst }
@@ -44,10 +56,12 @@ type ItemDesc =
   | { k: 'drop'; key: string; ty: Ty; dropImpl?: ItemDesc }
   | { k: 'static'; path: string };
 
-interface ChunkEntry {
+interface ChunkEntry extends ChunkTrace {
   hash: string;
   kind: string;
+  /** Functions: `ChunkShapes.typed` and `.calls`. */
   shape?: string;
+  calls?: string;
 }
 
 export interface FrontSnapshot {
@@ -55,14 +69,18 @@ export interface FrontSnapshot {
   /** Options, crate name, unit count and the Rust sources' enums: what must be equal for the snapshot to apply. */
   context: string;
   files: { name: string; chunks: ChunkEntry[] }[];
+  /** The crate's distinct external call sites, which chunk entries point into. */
+  externSites: ExternalCallSite[];
   adts: AdtTableState;
   externs: InferredExtern[];
   assoc: [string, Ty][];
   cAbi: string[];
   bodyFacts: CrateBodyFacts;
+  /** `bodyTablesKey` of the crate's tables. */
+  bodyTables: string;
   units: { name: string; sizeEstimate: number; items: { linkage: CguItem['linkage']; item: ItemDesc }[] }[];
-  /** The collected graph, for partitioning again when a changed body's size changed. */
-  graph: { edges: [string, string[]][]; sizes: [string, number][]; panicHandler?: string };
+  /** The collected graph, for collecting and partitioning again; `teaches`: see `Collected.teaches`. */
+  graph: { edges: [string, string[]][]; sizes: [string, number][]; teaches: string[]; panicHandler?: string };
 }
 
 /** The front end's results, whether computed or restored. */
@@ -70,6 +88,8 @@ export interface FrontResult {
   input: CrateInput;
   /** The snapshot for the next build. */
   snapshot: FrontSnapshot;
+  /** When bodies were walked again: those items and the graph, to fingerprint them from scratch. */
+  fresh?: { keys: Set<string>; collected: Recollected };
 }
 
 /** `enumsKey`: `rustEnumsKey` of the Rust sources beside the MIR. */
@@ -81,26 +101,44 @@ export function snapshotContext(optionsKey: string, cgus: number, crateName: str
 export function takeSnapshot(prepared: PreparedCrate, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, context: string): FrontSnapshot {
   const input = prepared.input!;
   const learned = prepared.learned!;
+  const collected = prepared.collected!;
+  const sites = new SiteTable();
+  const files = sources.map((s) => ({ name: s.name, chunks: chunkEntries(s, hashes.get(s)!, input.crate.traces.get(s), sites) }));
   return {
     version: SNAPSHOT_VERSION,
     context,
-    files: sources.map((s) => ({ name: s.name, chunks: chunkEntries(s, hashes.get(s)!) })),
+    files,
+    externSites: sites.sites,
     adts: input.crate.index.adts.exportState(),
     externs: input.crate.externs,
     assoc: learned.assoc,
     cAbi: learned.cAbi,
     bodyFacts: learned.bodyFacts,
+    bodyTables: learned.bodyTables,
     units: describeUnits(input.units),
-    graph: { edges: [...prepared.collected!.edges].map(([k, v]) => [k, [...v].sort()]), sizes: [...prepared.collected!.sizes], panicHandler: input.mono.panicHandler?.key },
+    graph: { ...describeGraph(collected), teaches: [...collected.teaches].sort(), panicHandler: input.mono.panicHandler?.key },
   };
+}
+
+function describeGraph(g: Pick<Recollected, 'edges' | 'sizes'>): Pick<FrontSnapshot['graph'], 'edges' | 'sizes'> {
+  return { edges: [...g.edges].map(([k, v]) => [k, [...v].sort()]), sizes: [...g.sizes] };
 }
 
 function describeUnits(units: CodegenUnit[]): FrontSnapshot['units'] {
   return units.map((u) => ({ name: u.name, sizeEstimate: u.sizeEstimate, items: u.items.map((it) => ({ linkage: it.linkage, item: describe(it.item) })) }));
 }
 
-function chunkEntries(source: SourceFile, hashes: FileHashes): ChunkEntry[] {
-  return hashes.chunks.map((c) => (c.kind === 'fn' ? { hash: c.hash, kind: c.kind, shape: chunkShape(source.text, c) } : { hash: c.hash, kind: c.kind }));
+/** `traces`: by the offset of an item's name (`CheckedCrate.traces`). */
+function chunkEntries(source: SourceFile, hashes: FileHashes, traces: ReadonlyMap<number, BodyTrace> | undefined, sites: SiteTable): ChunkEntry[] {
+  const byChunk = tracesByChunk(hashes, traces);
+  return hashes.chunks.map((c, i) => {
+    const trace = sites.entry(byChunk.get(i));
+    return c.kind === 'fn' ? fnEntry(c.hash, chunkShapes(source.text, c), trace) : { hash: c.hash, kind: c.kind, ...trace };
+  });
+}
+
+function fnEntry(hash: string, shapes: ChunkShapes, trace: ChunkTrace): ChunkEntry {
+  return { hash, kind: 'fn', shape: shapes.typed, calls: shapes.calls, ...trace };
 }
 
 function describe(m: MonoItem): ItemDesc {
@@ -134,8 +172,14 @@ export function decodeSnapshot(text: unknown): FrontSnapshot | undefined {
   }
 }
 
-/** Per file name, the function chunks that changed: position → new shape. */
-export type ChangedBodies = Map<string, Map<number, string>>;
+/** A function chunk that changed: its new shapes, and whether what it references may have changed. */
+export interface ChangedBody {
+  shapes: ChunkShapes;
+  rewalk: boolean;
+}
+
+/** Per file name, the function chunks that changed, by position. */
+export type ChangedBodies = Map<string, Map<number, ChangedBody>>;
 
 /**
  * Which function chunks changed since the snapshot; when more than what the incremental
@@ -149,16 +193,17 @@ export function changedBodies(snapshot: FrontSnapshot, sources: SourceFile[], ha
     const old = snapshot.files[i]!;
     const now = hashes.get(source)!.chunks;
     if (old.chunks.length !== now.length) return `items were added to or removed from ${source.name}`;
-    const shapes = new Map<number, string>();
+    const bodies = new Map<number, ChangedBody>();
     for (const [j, c] of now.entries()) {
       const before = old.chunks[j]!;
       if (before.hash === c.hash) continue;
       if (c.kind !== 'fn' || before.kind !== 'fn') return `\`${headerOf(source.text, c.start, c.end)}\` changed (only function bodies can change incrementally)`;
-      const shape = chunkShape(source.text, c);
-      if (before.shape !== shape) return `\`${headerOf(source.text, c.start, c.end)}\` changed in what crate-wide inference or collection reads`;
-      shapes.set(j, shape);
+      const shapes = chunkShapes(source.text, c);
+      if (before.shape === shapes.typed) bodies.set(j, { shapes, rewalk: false });
+      else if (before.calls === shapes.calls) bodies.set(j, { shapes, rewalk: true });
+      else return `\`${headerOf(source.text, c.start, c.end)}\` changed in what crate-wide inference reads`;
     }
-    if (shapes.size > 0) changed.set(source.name, shapes);
+    if (bodies.size > 0) changed.set(source.name, bodies);
   }
   return changed;
 }
@@ -173,8 +218,8 @@ function headerOf(text: string, start: number, end: number): string {
 
 /**
  * The front end's results from the snapshot, when only the bodies `changed` (by file
- * name, chunk positions) changed, kept their shapes, and parse and check cleanly;
- * otherwise why not (the caller runs the full front end).
+ * name, chunk positions) changed, tell crate-wide inference what they told before, and
+ * parse and check cleanly; otherwise why not (the caller runs the full front end).
  */
 export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], hashes: ReadonlyMap<SourceFile, FileHashes>, changed: ChangedBodies, crateName: string, cgus: number): FrontResult | string {
   const sink = new DiagnosticSink();
@@ -182,22 +227,43 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
   const index = buildIndex(files, sink);
   if (sink.list.length > 0) return 'the items\' headers have errors';
   index.adts.restoreState(snapshot.adts);
-  const crate: CheckedCrate = { files, index, externs: snapshot.externs };
+  const crate: CheckedCrate = { files, index, externs: snapshot.externs, traces: new Map() };
 
-  // The changed bodies must parse and check as cleanly as the old ones did.
-  const touched: { item: FnItem; file: SourceFile }[] = [];
+  // The changed bodies must parse and check as cleanly as the old ones did, and tell the inferences the same.
+  const touched: { item: FnItem; file: SourceFile; chunk: number; change: ChangedBody }[] = [];
   for (const f of files) {
     const wanted = changed.get(f.file.name);
     if (!wanted) continue;
     const fh = hashes.get(f.file)!;
-    for (const item of f.items) if (item.kind === 'fn' && wanted.has(fh.chunkIndexAt(item.nameSpan.lo))) touched.push({ item, file: f.file });
+    for (const item of f.items) {
+      if (item.kind !== 'fn') continue;
+      const chunk = fh.chunkIndexAt(item.nameSpan.lo);
+      const change = wanted.get(chunk);
+      if (change) touched.push({ item, file: f.file, chunk, change });
+    }
   }
-  checkItems(crate, touched, sink);
+  const traces = checkItems(crate, touched, sink);
   if (sink.list.length > 0) return 'a changed body has errors';
+  const told = new Map<SourceFile, Map<number, BodyTrace | undefined>>();
+  for (const f of files) {
+    const wanted = changed.get(f.file.name);
+    if (!wanted) continue;
+    const byChunk = tracesByChunk(hashes.get(f.file)!, traces.get(f.file));
+    told.set(f.file, new Map([...wanted.keys()].map((j) => [j, byChunk.get(j)])));
+  }
+  const snapshotChunks = sources.map((file, i) => ({ file, entries: snapshot.files[i]!.chunks }));
+  for (const { file, entries } of snapshotChunks) {
+    for (const [j, t] of told.get(file) ?? []) {
+      if ((entries[j]!.trace ?? '') !== (t?.discriminants ?? '')) return `\`${headerOf(file.text, hashes.get(file)!.chunks[j]!.start, hashes.get(file)!.chunks[j]!.end)}\` tells the discriminants of enums something new`;
+    }
+  }
+  const externsMoved = externsStay(snapshot.externSites, snapshotChunks, told, snapshot.externs, index.adts.classify);
+  if (externsMoved) return externsMoved;
 
   const adts = index.adts;
   const layouts = new LayoutCx(adts, { closureCaptures: (text) => adts.closureCaptures(text) });
-  const crateItems = new CrateItems(crate, snapshot.bodyFacts);
+  const crateItems = new CrateItems(crate, { facts: snapshot.bodyFacts, reread: new Set(touched.map((t) => pathKey(t.item.name))) });
+  if (bodyTablesKey(crateItems) !== snapshot.bodyTables) return 'a changed body changed the trait slots or the names used as concrete types';
   const cx = new MonoCx(crate, crateItems, crateName, layouts, new Map(snapshot.assoc));
   for (const key of snapshot.cAbi) cx.markCAbiKey(key);
   const items = new Map<string, MonoItem>();
@@ -213,36 +279,71 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
     units.push({ name: u.name, sizeEstimate: u.sizeEstimate, items: cguItems });
   }
 
+  // The instances of each changed body.
+  const bodies = new Map(touched.map((t) => [pathKey(t.item.name), t]));
+  const instancesOf = (pick: (t: (typeof touched)[number]) => boolean): string[] => {
+    const out: string[] = [];
+    for (const [key, m] of items) {
+      const d = m.kind === 'fn' ? m.instance.def : undefined;
+      const t = d?.kind === 'item' && !d.shim ? bodies.get(pathKey(d.item.item.name)) : undefined;
+      if (t && pick(t)) out.push(key);
+    }
+    return out;
+  };
+  const edges = new Map(snapshot.graph.edges.map(([k, v]) => [k, new Set(v)]));
+  let sizes = new Map(snapshot.graph.sizes);
+  let graph: Recollected | undefined;
+  let repartition = false;
+  const rewalk = instancesOf((t) => t.change.rewalk);
+  if (rewalk.length > 0) {
+    graph = recollectMonoItems(cx, sink, { items, edges, sizes }, rewalk);
+    if (sink.list.length > 0) return 'collecting a changed body\'s references found errors';
+    const taught = new Set(snapshot.graph.teaches);
+    const lost = [...rewalk, ...graph.removed].find((k) => taught.has(k));
+    if (lost) return `\`${lost}\` taught the crate associated types or C-convention pointers, which only the full collection can take back`;
+    const teacher = [...graph.teaches][0];
+    if (teacher) return `\`${teacher}\` teaches the crate associated types or C-convention pointers, which only the full collection can spread`;
+    sizes = graph.sizes;
+    repartition = true;
+  }
   // A changed body's size counts in how units are merged: partition again when one moved.
-  const sizes = new Map(snapshot.graph.sizes);
-  const bodies = new Map(touched.map(({ item }) => [pathKey(item.name), item]));
-  let resized = false;
-  for (const [key, m] of items) {
-    const d = m.kind === 'fn' ? m.instance.def : undefined;
-    const fn = d?.kind === 'item' && !d.shim ? bodies.get(pathKey(d.item.item.name)) : undefined;
-    if (!fn) continue;
-    const size = bodySize(fn.body);
-    if (sizes.get(key) !== size) resized = true;
+  for (const key of instancesOf((t) => !t.change.rewalk)) {
+    if (graph && !graph.items.has(key)) continue;
+    const m = items.get(key)!;
+    const size = m.kind === 'fn' && m.instance.def.kind === 'item' ? bodySize(m.instance.def.item.item.body) : 1;
+    if (sizes.get(key) !== size) repartition = true;
     sizes.set(key, size);
   }
-  if (resized) {
-    const edges = new Map(snapshot.graph.edges.map(([k, v]) => [k, new Set(v)]));
-    units = partition({ crateName, cgus, items, edges, sizes, implSelfTy: (t) => crateItems.implSelfTy(t), alwaysExternal: new Set(snapshot.graph.panicHandler ? [snapshot.graph.panicHandler] : []) });
+  if (repartition) {
+    units = partition({
+      crateName,
+      cgus,
+      items: graph?.items ?? items,
+      edges: graph?.edges ?? edges,
+      sizes,
+      implSelfTy: (t) => crateItems.implSelfTy(t),
+      alwaysExternal: new Set(snapshot.graph.panicHandler ? [snapshot.graph.panicHandler] : []),
+    });
   }
   const input: CrateInput = { crate, crateName, units, mono: cx, layouts };
+  const table = new SiteTable(snapshot.externSites);
+  const refreshed = snapshot.files.map((f, i) => ({ name: f.name, chunks: refreshChunks(f.chunks, hashes.get(sources[i]!)!, changed.get(f.name), told.get(sources[i]!), table) }));
+  const { files: nextFiles, sites } = compactSites(refreshed, table.sites);
   const next: FrontSnapshot = {
     ...snapshot,
-    files: snapshot.files.map((f, i) => ({ name: f.name, chunks: refreshChunks(f.chunks, hashes.get(sources[i]!)!, changed.get(f.name)) })),
-    units: resized ? describeUnits(units) : snapshot.units,
-    graph: { ...snapshot.graph, sizes: [...sizes] },
+    files: nextFiles,
+    externSites: sites,
+    bodyFacts: crateItems.bodyFacts(),
+    units: repartition ? describeUnits(units) : snapshot.units,
+    graph: { ...snapshot.graph, ...describeGraph({ edges: graph?.edges ?? edges, sizes }) },
   };
-  return { input, snapshot: next };
+  return { input, snapshot: next, fresh: graph && { keys: graph.walked, collected: graph } };
 }
 
-function refreshChunks(old: ChunkEntry[], hashes: FileHashes, changed: Map<number, string> | undefined): ChunkEntry[] {
+function refreshChunks(old: ChunkEntry[], hashes: FileHashes, changed: Map<number, ChangedBody> | undefined, traces: ReadonlyMap<number, BodyTrace | undefined> | undefined, sites: SiteTable): ChunkEntry[] {
   if (!changed) return old;
   const out = [...old];
-  for (const [j, shape] of changed) out[j] = { ...old[j]!, hash: hashes.chunks[j]!.hash, shape };
+  for (const [j, c] of changed) out[j] = fnEntry(hashes.chunks[j]!.hash, c.shapes, sites.entry(traces?.get(j)));
   return out;
 }
 
@@ -348,7 +449,11 @@ function restoreFromSession(session: IncrementalSession, sources: SourceFile[], 
   if (typeof changed === 'string') return changed;
   const result = restoreFrontEnd(snapshot, sources, hashes, changed, crateName, cgus);
   if (typeof result === 'string') return result;
-  const fps = refingerprintAll(session, result.input, hashes);
+  const fresh: FreshItems | undefined = result.fresh && {
+    keys: result.fresh.keys,
+    fingerprint: itemFingerprinter({ input: result.input, collected: result.fresh.collected, hashes }),
+  };
+  const fps = refingerprintAll(session, result.input, hashes, fresh);
   if (!fps) return 'the cache lacks the last fingerprint of a unit';
   return { kind: 'incremental', input: result.input, diagnostics: [], fingerprints: () => fps, snapshot: () => result.snapshot };
 }

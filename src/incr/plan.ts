@@ -3,7 +3,7 @@
 // the shortcut for a build whose inputs are exactly those of the last good one.
 
 import type { SourceFile } from '../diagnostics.js';
-import type { CodegenUnit } from '../mono/types.js';
+import type { CodegenUnit, MonoItem } from '../mono/types.js';
 import { type CrateInput, runtimeUnitName } from '../ssa/base.js';
 import type { ObjectFile, SerializedModule } from '../ssa/traits/write.js';
 import type { FileHashes } from './chunk-hash.js';
@@ -25,15 +25,20 @@ export interface UnitPlan {
   postImports?: string;
 }
 
+/** Items to fingerprint from scratch rather than from their parts in the last build. */
+export interface FreshItems {
+  keys: ReadonlySet<string>;
+  fingerprint: (m: MonoItem, linkage: ItemFingerprint['linkage']) => ItemFingerprint;
+}
+
 /**
  * The units' fingerprints when only function bodies changed (the incremental front
  * end): every item's parts from the last build, by item key (units may have been
- * partitioned again), with the items whose bodies changed refingerprinted. Undefined
- * when the store lacks an item's last fingerprint.
+ * partitioned again), with the items whose bodies changed refingerprinted, and the
+ * `fresh` ones (walked again or new) fingerprinted from scratch. Undefined when the store
+ * lacks an item's last fingerprint.
  */
-export function refingerprintAll(session: IncrementalSession, input: CrateInput, hashes: Map<SourceFile, FileHashes>): UnitFingerprint[] | undefined {
-  const byName = new Map([...hashes].map(([s, h]) => [s.name, h]));
-  const chunkHash = (file: string, chunk: number) => byName.get(file)?.chunks[chunk]?.hash ?? '';
+export function refingerprintAll(session: IncrementalSession, input: CrateInput, hashes: Map<SourceFile, FileHashes>, fresh?: FreshItems): UnitFingerprint[] | undefined {
   const stored = new Map<string, ItemFingerprint>();
   let context: UnitFingerprint | undefined;
   for (const r of session.records()) {
@@ -42,12 +47,19 @@ export function refingerprintAll(session: IncrementalSession, input: CrateInput,
     context ??= details;
     for (const it of details.items) stored.set(it.key, it);
   }
-  if (!context) return undefined;
+  return context && reassembleAll(stored, context, input, hashes, fresh);
+}
+
+/** `refingerprintAll` from the last build's item fingerprints by key, and the options and structure of any of its units. */
+export function reassembleAll(stored: ReadonlyMap<string, ItemFingerprint>, context: Pick<UnitFingerprint, 'options' | 'structure'>, input: CrateInput, hashes: ReadonlyMap<SourceFile, FileHashes>, fresh?: FreshItems): UnitFingerprint[] | undefined {
+  const byName = new Map([...hashes].map(([s, h]) => [s.name, h]));
+  const chunkHash = (file: string, chunk: number) => byName.get(file)?.chunks[chunk]?.hash ?? '';
   const out: UnitFingerprint[] = [];
   for (const u of input.units) {
     const items: { fp: ItemFingerprint; linkage: ItemFingerprint['linkage'] }[] = [];
     for (const ci of u.items) {
-      const fp = stored.get(monoItemKey(ci.item));
+      const key = monoItemKey(ci.item);
+      const fp = fresh?.keys.has(key) ? fresh.fingerprint(ci.item, ci.linkage) : stored.get(key);
       if (!fp) return undefined;
       items.push({ fp, linkage: ci.linkage });
     }

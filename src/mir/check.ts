@@ -9,6 +9,7 @@ import { AdtEvidence } from './adt-evidence.js';
 import { variantOf } from './adt-table.js';
 import type { ConstItem, Item, MirFile, Path } from './ast.js';
 import { ExternInference, type InferredExtern } from './externs.js';
+import { type BodyTrace, InferenceTrace } from './inference-trace.js';
 import { parseMirFile } from './parse/items.js';
 import { readRustEnums, type RustEnumDecl } from './rust-enums.js';
 import { buildIndex, type CrateIndex } from './resolve.js';
@@ -20,7 +21,11 @@ export interface CheckedCrate {
   index: CrateIndex;
   /** Signatures of the functions called but not defined, inferred from the calls. */
   externs: InferredExtern[];
+  /** Per file, per function (by the offset of its name), its `InferenceTrace`, when not empty. */
+  traces: BodyTraces;
 }
+
+export type BodyTraces = Map<SourceFile, Map<number, BodyTrace>>;
 
 export interface CheckOptions {
   /**
@@ -37,29 +42,43 @@ export function checkCrate(sources: SourceFile[], options: CheckOptions = {}): {
   const externs = new ExternInference();
   const evidence = new AdtEvidence(index.adts, sink, rustEnumsOf(options.rustSources ?? []));
   for (const f of files) noteClosureBodies(f, evidence);
+  const traces: BodyTraces = new Map();
   for (const f of files) {
-    for (const item of f.items) checkItem(index, f, item, externs, evidence, sink);
+    for (const item of f.items) checkItem(index, f, item, externs, evidence, sink, traces);
   }
   for (const f of files) for (const item of f.items) if (item.kind === 'const' && !item.ctfe) noteDiscriminantConst(index, f, item, evidence);
   evidence.finish();
   const inferred = externs.finish(sink, index.adts.classify);
-  return { crate: { files, index, externs: inferred }, diagnostics: sortDiagnostics(sink.list) };
+  return { crate: { files, index, externs: inferred, traces }, diagnostics: sortDiagnostics(sink.list) };
 }
 
 /**
  * Checks `items` against a crate whose inference has finished (the incremental front
  * end re-checks the bodies that changed this way): their diagnostics go to `sink`, and
- * what they would teach the inferences is dropped, the crate already knowing it.
+ * what they would teach the inferences is dropped, the crate already knowing it, except
+ * for their traces, which are returned.
  */
-export function checkItems(crate: CheckedCrate, items: { item: Item; file: SourceFile }[], sink: DiagnosticSink): void {
+export function checkItems(crate: CheckedCrate, items: { item: Item; file: SourceFile }[], sink: DiagnosticSink): BodyTraces {
   const externs = new ExternInference();
   const evidence = new AdtEvidence(crate.index.adts, sink);
-  for (const { item, file } of items) checkItem(crate.index, { file, items: [] }, item, externs, evidence, sink);
+  const traces: BodyTraces = new Map();
+  for (const { item, file } of items) checkItem(crate.index, { file, items: [] }, item, externs, evidence, sink, traces);
+  return traces;
 }
 
-function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInference, evidence: AdtEvidence, sink: DiagnosticSink): void {
+function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInference, evidence: AdtEvidence, sink: DiagnosticSink, traces: BodyTraces): void {
+  const trace = new InferenceTrace();
+  checkItemBody(index, f, item, externs, evidence, sink, trace);
+  const told = trace.result();
+  if (!told || item.kind === 'extern') return;
+  let perFile = traces.get(f.file);
+  if (!perFile) traces.set(f.file, (perFile = new Map()));
+  perFile.set(item.nameSpan.lo, told);
+}
+
+function checkItemBody(index: CrateIndex, f: MirFile, item: Item, externs: ExternInference, evidence: AdtEvidence, sink: DiagnosticSink, trace: InferenceTrace): void {
   const run = (owner: BodyOwner, body: NonNullable<Extract<Item, { kind: 'fn' }>['body']>, paramSpans: Span[] = []) => {
-    const checker = new BodyChecker(index, f.file, sink, externs, evidence, owner);
+    const checker = new BodyChecker(index, f.file, sink, externs, evidence, owner, trace);
     owner.params.forEach((ty, i) => checker.resolveTy(ty, paramSpans[i] ?? owner.span));
     checker.resolveTy(owner.ret, owner.span);
     checker.check(body);
@@ -83,7 +102,7 @@ function checkItem(index: CrateIndex, f: MirFile, item: Item, externs: ExternInf
         return;
       }
       // A one-line constant: its value must have the declared type.
-      const checker = new BodyChecker(index, f.file, sink, externs, evidence, { params: [], ret: item.ty, key: pathKey(item.name), what, span: item.nameSpan });
+      const checker = new BodyChecker(index, f.file, sink, externs, evidence, { params: [], ret: item.ty, key: pathKey(item.name), what, span: item.nameSpan }, trace);
       const ty = checker.operandTy({ kind: 'const', value: item.value!, span: item.nameSpan });
       if (ty && !compatible(item.ty, ty, index.adts.classify)) sink.error(f.file, item.nameSpan, `mismatched types for ${what}: declared \`${showTy(item.ty)}\`, value is \`${showTy(ty)}\``);
       return;

@@ -14,6 +14,7 @@ import type { AdtEvidence } from './adt-evidence.js';
 import { type Adt, adtArgs, structVariant, substituteAdtArgs, variantOf } from './adt-table.js';
 import { discriminantFacts } from './enum-evidence.js';
 import type { ExternInference } from './externs.js';
+import type { InferenceTrace } from './inference-trace.js';
 import { intLimits } from './parse/operand.js';
 import type { CrateIndex } from './resolve.js';
 import { BOOL, compatible, identSegments, lastArgs, NEVER, pathKey, showTy, USIZE } from './ty.js';
@@ -55,6 +56,8 @@ export class BodyChecker {
     private readonly externs: ExternInference,
     private readonly evidence: AdtEvidence,
     private readonly owner: BodyOwner,
+    /** Where what the body tells the inferences beyond its typed text is written down. */
+    private readonly trace?: InferenceTrace,
   ) {}
 
   check(body: Body): void {
@@ -72,6 +75,7 @@ export class BodyChecker {
   private noteDiscriminants(body: Body): void {
     for (const f of discriminantFacts(body, (l) => this.locals.get(l))) {
       const ty = this.discriminated.get(f.place);
+      this.trace?.discriminant(ty, f.variant, f.value);
       const adt = ty?.kind === 'named' ? this.index.adts.lookup(ty.path) : undefined;
       if (adt) this.evidence.enums.noteValue(adt, f.variant, f.value, { file: this.file, at: f.at });
     }
@@ -779,7 +783,9 @@ export class BodyChecker {
       name = `\`${pathKey(path)}\``;
       sig = this.calleeSig(path);
       if (!sig) {
-        this.externs.noteCall(path, args, t.target === undefined ? NEVER : dest, this.file, t.span);
+        const ret = t.target === undefined ? NEVER : dest;
+        this.trace?.externalCall(path, args, ret);
+        this.externs.noteCall(path, args, ret, this.file, t.span);
         return;
       }
     } else {

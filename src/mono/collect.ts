@@ -40,6 +40,23 @@ export interface Collected {
   sizes: Map<string, number>;
   /** Referrer key → the one-line `const` items whose values it copies (they are not mono items, but its code depends on them). */
   constReads: Map<string, Set<Located<ConstItem>>>;
+  /** Items whose walk taught the crate associated types or C-convention marks (`MonoCx.learnings`). */
+  teaches: Set<string>;
+}
+
+/** What an earlier collection found, for collecting again after some bodies changed. */
+export interface PreviousGraph {
+  items: ReadonlyMap<string, MonoItem>;
+  edges: ReadonlyMap<string, ReadonlySet<string>>;
+  sizes: ReadonlyMap<string, number>;
+}
+
+/** What `recollectMonoItems` walked and dropped, besides the updated graph. */
+export interface Recollected extends Collected {
+  /** The items walked again and the items new to the graph. */
+  walked: Set<string>;
+  /** The items no root reaches any more. */
+  removed: string[];
 }
 
 /** The size estimate of a body, which the partitioner merges units by: statements plus terminators. */
@@ -53,7 +70,31 @@ export function collectMonoItems(cx: MonoCx, sink: DiagnosticSink): Collected {
   const c = new Collector(cx, sink);
   c.roots();
   c.run();
-  return { items: c.items, edges: c.edges, sizes: c.sizes, constReads: c.constReads };
+  return { items: c.items, edges: c.edges, sizes: c.sizes, constReads: c.constReads, teaches: c.teaches };
+}
+
+/**
+ * The graph of `previous` after the bodies of the items `changed` changed: those items are
+ * walked again (their references replaced), whatever new items they reach are walked, and
+ * items no root reaches any more are dropped. `constReads` and `teaches` cover the walked
+ * items only. With `cx` in the state the whole collection left it, the result is what
+ * collecting the crate from scratch would find, as long as no walk teaches the crate
+ * anything (`teaches` empty) and no dropped or changed item had.
+ */
+export function recollectMonoItems(cx: MonoCx, sink: DiagnosticSink, previous: PreviousGraph, changed: Iterable<string>): Recollected {
+  const c = new Collector(cx, sink, previous);
+  const walked = new Set<string>();
+  for (const key of changed) {
+    if (!c.items.has(key)) continue;
+    c.edges.delete(key);
+    c.sizes.delete(key);
+    c.enqueue(key);
+  }
+  const roots = c.roots();
+  c.run((key) => walked.add(key));
+  const removed = c.prune(roots);
+  for (const key of removed) walked.delete(key);
+  return { items: c.items, edges: c.edges, sizes: c.sizes, constReads: c.constReads, teaches: c.teaches, walked, removed };
 }
 
 class Collector {
@@ -61,6 +102,7 @@ class Collector {
   readonly edges = new Map<string, Set<string>>();
   readonly sizes = new Map<string, number>();
   readonly constReads = new Map<string, Set<Located<ConstItem>>>();
+  readonly teaches = new Set<string>();
   private readonly queue: string[] = [];
   private readonly allocRefMemo = new Map<SourceFile, Map<number, string[]>>();
   private readonly reported = new Set<string>();
@@ -70,31 +112,70 @@ class Collector {
   constructor(
     private readonly cx: MonoCx,
     private readonly sink: DiagnosticSink,
+    previous?: PreviousGraph,
   ) {
     this.root = { key: '<root>', def: { kind: 'dropGlue', ty: UNIT }, subst: EMPTY_SUBST, symbol: '', exported: false };
+    if (previous) {
+      for (const [k, v] of previous.items) this.items.set(k, v);
+      for (const [k, v] of previous.edges) this.edges.set(k, new Set(v));
+      for (const [k, v] of previous.sizes) this.sizes.set(k, v);
+    }
   }
 
-  roots(): void {
+  /** Adds the roots (those not known yet are walked); returns their keys. */
+  roots(): string[] {
     const index = this.cx.crate.index;
+    const keys: string[] = [];
     for (const key of [...index.fns.keys()].sort()) {
       const fn = index.fns.get(key)!;
       if (fn.item.generics?.length) continue;
-      if (fn.item.exported || key === 'main' || key === 'rust_eh_personality') this.addFn(this.cx.instances.fn(fn, EMPTY_SUBST));
+      if (fn.item.exported || key === 'main' || key === 'rust_eh_personality') keys.push(this.addFn(this.cx.instances.fn(fn, EMPTY_SUBST)));
     }
-    if (this.cx.panicHandler) this.addFn(this.cx.panicHandler);
+    if (this.cx.panicHandler) keys.push(this.addFn(this.cx.panicHandler));
     for (const key of [...index.statics.keys()].sort()) {
       const s = index.statics.get(key)!;
-      if (s.item.exported) this.addStatic(s);
+      if (s.item.exported) keys.push(this.addStatic(s));
     }
+    return keys;
   }
 
-  run(): void {
+  /** Walks a known item again. */
+  enqueue(key: string): void {
+    this.queue.push(key);
+  }
+
+  run(onWalk?: (key: string) => void): void {
     for (let i = 0; i < this.queue.length; i++) {
       const key = this.queue[i]!;
       const item = this.items.get(key)!;
+      const before = this.cx.learnings;
+      onWalk?.(key);
       if (item.kind === 'static') this.processStatic(key, item.item);
       else this.processFn(item.instance);
+      if (this.cx.learnings !== before) this.teaches.add(key);
     }
+  }
+
+  /** Drops the items `roots` no longer reach; returns their keys. */
+  prune(roots: string[]): string[] {
+    const reached = new Set(roots);
+    const stack = [...roots];
+    while (stack.length > 0) {
+      for (const to of this.edges.get(stack.pop()!) ?? []) {
+        if (!reached.has(to)) {
+          reached.add(to);
+          stack.push(to);
+        }
+      }
+    }
+    const removed = [...this.items.keys()].filter((k) => !reached.has(k)).sort();
+    for (const k of removed) {
+      this.items.delete(k);
+      this.edges.delete(k);
+      this.sizes.delete(k);
+      this.constReads.delete(k);
+    }
+    return removed;
   }
 
   private addFn(inst: Instance): string {

@@ -41,9 +41,23 @@ export interface ConstCandidate {
 export const FN_TRAITS = new Set(['Fn', 'FnMut', 'FnOnce']);
 export const FN_TRAIT_SLOTS = ['call', 'call_mut', 'call_once'];
 
-export interface CrateBodyFacts {
-  slots: [string, string[]][];
-  concreteNames: string[];
+/** What one function's body adds to the crate-wide tables. */
+export interface FnBodyFacts {
+  /** `[trait, method]` of each call through `dyn`. */
+  slots: [string, string][];
+  /** Names its body spells as concrete types (see `findConcreteNames`). */
+  names: string[];
+  /** Names its parameters or locals use as array lengths: const parameters. */
+  constParams: string[];
+}
+
+/** Per function key, what its body adds to the tables (functions that add nothing left out). */
+export type CrateBodyFacts = [string, FnBodyFacts][];
+
+/** Body facts to start from instead of reading every body: all but those of the functions in `reread`. */
+export interface RestoredBodyFacts {
+  facts: CrateBodyFacts;
+  reread: ReadonlySet<string>;
 }
 
 export class CrateItems {
@@ -60,6 +74,7 @@ export class CrateItems {
   readonly panicHandler: Located<FnItem> | undefined;
   /** One-segment type names the crate uses as concrete types although no ADT evidence names them. */
   private readonly concreteNames = new Set<string>();
+  private readonly fnFacts = new Map<string, FnBodyFacts>();
 
   /**
    * The crate-wide tables every vtable and virtual call depends on (trait slots), as one
@@ -75,12 +90,17 @@ export class CrateItems {
    * back to a `CrateItems` whose bodies it has not parsed.
    */
   bodyFacts(): CrateBodyFacts {
-    return { slots: [...this.slots], concreteNames: [...this.concreteNames].sort() };
+    return [...this.fnFacts];
+  }
+
+  /** The concrete names, sorted: with `slotsKey`, everything body facts decide. */
+  concreteNamesKey(): string {
+    return [...this.concreteNames].sort().join(',');
   }
 
   constructor(
     readonly crate: CheckedCrate,
-    restored?: CrateBodyFacts,
+    restored?: RestoredBodyFacts,
   ) {
     const index = crate.index;
     const traitSlots = new Map<string, Set<string>>();
@@ -104,27 +124,21 @@ export class CrateItems {
       const closure = first && peelRefs(first).ty;
       if (closure?.kind === 'closure' && last?.kind === 'disambig' && last.name === 'closure') this.closures.set(closure.text, fn);
       if (isPanicHandler(fn.item)) handlers.push([key, fn]);
-      if (restored) continue;
-      for (const b of fn.item.body.blocks) {
-        const t = b.terminator;
-        if (t.kind !== 'call' || t.func.kind !== 'const' || t.func.value.kind !== 'path') continue;
-        const s0 = t.func.value.path.segments[0];
-        const m = t.func.value.path.segments[t.func.value.path.segments.length - 1];
-        if (s0?.kind !== 'qualified' || s0.self.kind !== 'dyn' || m?.kind !== 'ident') continue;
-        const trait = principalTrait(s0.self);
-        if (!trait || FN_TRAITS.has(trait)) continue;
+    }
+    const known = new Map(restored?.facts);
+    for (const [key, fn] of index.fns) {
+      const facts = restored && !restored.reread.has(key) ? known.get(key) : fnBodyFacts(index, key, fn.item);
+      if (facts) this.fnFacts.set(key, facts);
+    }
+    for (const facts of this.fnFacts.values()) {
+      for (const [trait, name] of facts.slots) {
         let set = traitSlots.get(trait);
         if (!set) traitSlots.set(trait, (set = new Set()));
-        set.add(m.name);
+        set.add(name);
       }
     }
-    if (restored) {
-      for (const [trait, names] of restored.slots) this.slots.set(trait, names);
-      for (const n of restored.concreteNames) this.concreteNames.add(n);
-    } else {
-      for (const [trait, names] of traitSlots) this.slots.set(trait, [...names].sort());
-      this.findConcreteNames();
-    }
+    for (const [trait, names] of traitSlots) this.slots.set(trait, [...names].sort());
+    this.findConcreteNames();
     handlers.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     this.panicHandler = handlers[0]?.[1];
     for (const [, c] of index.consts) {
@@ -239,52 +253,10 @@ export class CrateItems {
    */
   private findConcreteNames(): void {
     const index = this.crate.index;
-    const noteTy = (t: Ty) =>
-      forEachTy(t, (u) => {
-        const n = paramName(u);
-        if (n !== undefined && n !== 'Self') this.concreteNames.add(n);
-      });
-    const noteConst = (c: Const | undefined) => {
-      if (c?.kind !== 'path') return;
-      const segs = c.path.segments;
-      const s0 = segs[0];
-      if (segs.length === 1 && s0?.kind === 'ident' && !s0.args && /^[A-Z]/.test(s0.name) && !index.fns.has(s0.name) && !index.consts.has(s0.name) && !index.statics.has(s0.name)) this.concreteNames.add(s0.name);
-    };
-    const noteOperand = (o: Operand) => {
-      if (o.kind === 'const') noteConst(o.value);
-    };
-    for (const [key, fn] of index.fns) {
-      const root = fn.item.exported || key === 'main' || key === 'rust_eh_personality';
-      const scope = (sc: FnItem['body']['root']): void => {
-        for (const d of sc.debugs) if (d.value.kind === 'const') noteConst(d.value.value);
-        if (root) sc.locals.forEach((l) => noteTy(l.ty));
-        sc.children.forEach(scope);
-      };
-      scope(fn.item.body.root);
-      if (root) fn.item.params.forEach((p) => noteTy(p.ty));
-      for (const b of root ? fn.item.body.blocks : []) {
-        for (const st of b.statements) if (st.kind === 'assign') rvalueOperands(st.rvalue).forEach(noteOperand);
-        const t = b.terminator;
-        if (t.kind === 'call') t.args.forEach(noteOperand);
-        if (t.kind === 'call' && t.func.kind === 'const' && t.func.value.kind === 'path') {
-          for (const seg of t.func.value.path.segments) if (seg.kind === 'ident') for (const a of seg.args ?? []) if (a.kind === 'type') noteTy(a.ty);
-        }
-      }
-    }
-    for (const [, s] of index.statics) noteTy(s.item.ty);
+    for (const facts of this.fnFacts.values()) for (const n of facts.names) this.concreteNames.add(n);
+    for (const [, s] of index.statics) noteConcreteNames(s.item.ty, this.concreteNames);
     // A const parameter used as a value (`const N`) is not a unit struct.
-    for (const [, fn] of index.fns) {
-      const visit = (t: Ty) =>
-        forEachTy(t, (u) => {
-          if (u.kind === 'array' && u.len.kind === 'param') this.concreteNames.delete(u.len.name);
-        });
-      fn.item.params.forEach((p) => visit(p.ty));
-      const scope = (sc: FnItem['body']['root']): void => {
-        sc.locals.forEach((l) => visit(l.ty));
-        sc.children.forEach(scope);
-      };
-      scope(fn.item.body.root);
-    }
+    for (const facts of this.fnFacts.values()) for (const n of facts.constParams) this.concreteNames.delete(n);
     for (const allocs of index.allocs.values()) {
       for (const a of allocs.values()) {
         if (a.alloc.kind !== 'vtable') continue;
@@ -315,6 +287,65 @@ export class CrateItems {
     if (prev === undefined) this.implSelf.set(impl, self);
     else if (prev !== null && pathKeyOfTy(prev) !== pathKeyOfTy(self)) this.implSelf.set(impl, null);
   }
+}
+
+/** What function `key`'s body adds to the trait slots and the concrete names; undefined for nothing. */
+function fnBodyFacts(index: CheckedCrate['index'], key: string, fn: FnItem): FnBodyFacts | undefined {
+  const slots: [string, string][] = [];
+  const names = new Set<string>();
+  const constParams = new Set<string>();
+  const root = fn.exported || key === 'main' || key === 'rust_eh_personality';
+  const noteConst = (c: Const | undefined) => {
+    if (c?.kind !== 'path') return;
+    const segs = c.path.segments;
+    const s0 = segs[0];
+    if (segs.length === 1 && s0?.kind === 'ident' && !s0.args && /^[A-Z]/.test(s0.name) && !index.fns.has(s0.name) && !index.consts.has(s0.name) && !index.statics.has(s0.name)) names.add(s0.name);
+  };
+  const noteOperand = (o: Operand) => {
+    if (o.kind === 'const') noteConst(o.value);
+  };
+  const noteConstParams = (t: Ty) =>
+    forEachTy(t, (u) => {
+      if (u.kind === 'array' && u.len.kind === 'param') constParams.add(u.len.name);
+    });
+  const scope = (sc: FnItem['body']['root']): void => {
+    for (const d of sc.debugs) if (d.value.kind === 'const') noteConst(d.value.value);
+    for (const l of sc.locals) {
+      if (root) noteConcreteNames(l.ty, names);
+      noteConstParams(l.ty);
+    }
+    sc.children.forEach(scope);
+  };
+  scope(fn.body.root);
+  for (const p of fn.params) {
+    if (root) noteConcreteNames(p.ty, names);
+    noteConstParams(p.ty);
+  }
+  for (const b of fn.body.blocks) {
+    if (root) for (const st of b.statements) if (st.kind === 'assign') rvalueOperands(st.rvalue).forEach(noteOperand);
+    const t = b.terminator;
+    if (t.kind !== 'call') continue;
+    if (root) t.args.forEach(noteOperand);
+    if (t.func.kind !== 'const' || t.func.value.kind !== 'path') continue;
+    const segs = t.func.value.path.segments;
+    if (root) for (const seg of segs) if (seg.kind === 'ident') for (const a of seg.args ?? []) if (a.kind === 'type') noteConcreteNames(a.ty, names);
+    // A call through `dyn`: `<dyn Shape as Shape>::area`.
+    const s0 = segs[0];
+    const m = segs[segs.length - 1];
+    if (s0?.kind !== 'qualified' || s0.self.kind !== 'dyn' || m?.kind !== 'ident') continue;
+    const trait = principalTrait(s0.self);
+    if (trait && !FN_TRAITS.has(trait)) slots.push([trait, m.name]);
+  }
+  if (slots.length === 0 && names.size === 0 && constParams.size === 0) return undefined;
+  return { slots, names: [...names].sort(), constParams: [...constParams].sort() };
+}
+
+/** The one-segment type names `t` spells (`Spider`, `T`): concrete when a function that cannot be generic spells them. */
+function noteConcreteNames(t: Ty, into: Set<string>): void {
+  forEachTy(t, (u) => {
+    const n = paramName(u);
+    if (n !== undefined && n !== 'Self') into.add(n);
+  });
 }
 
 function pathKeyOfTy(t: Ty): string {

@@ -37,6 +37,8 @@ export interface MonoLearned {
   /** Instances reified to `extern "C" fn` pointers. */
   cAbi: string[];
   bodyFacts: CrateBodyFacts;
+  /** The crate-wide tables body facts decide (trait slots, concrete names), as one string. */
+  bodyTables: string;
 }
 
 /** Associated-type learning converges fast; this bounds pathological crates. */
@@ -66,8 +68,12 @@ export function monomorphize(crate: CheckedCrate, options: MonoOptions, layouts:
   const sigKey = (sig: FnSig) => [sig.abi ?? '', sig.params.map(tyKey), tyKey(sig.ret), sig.variadic];
   const declared = [...crate.index.externs.values()].map((d) => [d.item.name, d.item.params.map(tyKey), tyKey(d.item.ret), d.item.variadic]).sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
   const structureKey = JSON.stringify([items.slotsKey(), [...crate.externs].sort((a, b) => (a.name < b.name ? -1 : 1)).map((e) => [e.name, sigKey(e.sig)]), declared]);
-  const learned = { assoc: [...assoc], cAbi: cx.cAbiKeys(), bodyFacts: items.bodyFacts() };
+  const learned = { assoc: [...assoc], cAbi: cx.cAbiKeys(), bodyFacts: items.bodyFacts(), bodyTables: bodyTablesKey(items) };
   return { units, queries: cx, diagnostics: sortDiagnostics(sink.list), collected, structureKey, learned };
+}
+
+export function bodyTablesKey(items: CrateItems): string {
+  return `${items.slotsKey()}\n${items.concreteNamesKey()}`;
 }
 
 export { describeMonoItem, monoItemKey } from './instance.js';

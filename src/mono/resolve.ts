@@ -50,6 +50,12 @@ export class MonoCx implements MonoQueries {
   readonly instances: Instances;
   /** Set when a resolution learned an associated type the crate did not know yet. */
   assocGrew = false;
+  /**
+   * Counts every associated type a resolution learned (known already or not) and every
+   * C-convention mark: the collector notes which items' walks teach the crate something,
+   * which the incremental front end cannot take back.
+   */
+  learnings = 0;
   readonly panicHandler: Instance | undefined;
   private readonly bodyTypesCache = new WeakMap<Instance, BodyTypes>();
   private readonly vtables = new Map<string, VTable>();
@@ -147,6 +153,7 @@ export class MonoCx implements MonoQueries {
   }
 
   markCAbi(inst: Instance): void {
+    this.learnings++;
     this.cAbi.add(inst.key);
   }
 
@@ -437,6 +444,7 @@ export class MonoCx implements MonoQueries {
   /** Records what the match learned and interns the instance. */
   private finishResolved(r: Resolved): Instance {
     for (const [k, v] of r.u.learned) {
+      this.learnings++;
       if (!this.assoc.has(k)) {
         this.assoc.set(k, v);
         this.assocGrew = true;

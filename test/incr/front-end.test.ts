@@ -1,6 +1,6 @@
-// The incremental front end on a corpus program: a literal edit takes it and builds what
-// a clean build builds; a structural edit, or a changed body that does not check, falls
-// back to the full front end; and `verify` notices when the restored results disagree
+// The incremental front end on a corpus program: a literal edit, added statements and an
+// added call take it and build what a clean build builds; a call of an external function,
+// or a changed body that does not check, falls back to the full front end; and `verify` notices when the restored results disagree
 // with the full front end's (here, because the stored fingerprints were tampered with).
 
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -116,11 +116,25 @@ describe('the incremental front end', () => {
     const incremental = readFileSync(join(sub, 'out.a'));
     expect((await once(edited)).ok).toBe(true);
     expect(incremental.equals(readFileSync(join(sub, 'out.a')))).toBe(true);
-    // Calling something new is not an edit the incremental front end takes.
-    const calls = edited.replace('_4 = BitXor(copy _1, const 0_i64);', '_4 = cmp64(copy _1, copy _2) -> [return: bb2, unwind unreachable];\n    }\n\n    bb2: {');
-    const c = await once(calls, { cache });
-    expect(c.frontEnd).toBe('full');
-    expect(c.frontEndReason).toBe('`fn mul64(_1: i64, _2: i64) -> i64` changed in what crate-wide inference or collection reads');
+    // Calling another function of the crate: the body is walked again, and the result is a clean build's.
+    const call = (callee: string) =>
+      edited
+        .replace('    let mut _4: i64;\n', '    let mut _4: i64;\n    let mut _5: i8;\n')
+        .replace('        _4 = BitXor(copy _1, const 0_i64);', `        _4 = BitXor(copy _1, const 0_i64);\n        _5 = ${callee}(const 1_i32, const 2_i32) -> [return: bb2, unwind unreachable];\n    }\n\n    bb2: {`);
+    const c = await once(call('cmp3'), { cache });
+    expect(c.ok).toBe(true);
+    expect(c.frontEnd).toBe('incremental');
+    const withCall = readFileSync(join(sub, 'out.a'));
+    expect((await once(call('cmp3'))).ok).toBe(true);
+    expect(withCall.equals(readFileSync(join(sub, 'out.a')))).toBe(true);
+    // Taking the call out again, checked against the full front end.
+    const v = await once(edited, { cache, verify: true });
+    expect(v.ok, v.toolErrors.join('\n')).toBe(true);
+    expect(v.frontEndReason).toBe('verify mode runs the full front end too');
+    // A call of a function the crate does not define teaches the inference of external signatures.
+    const x = await once(call('cmp_external'), { cache });
+    expect(x.frontEnd).toBe('full');
+    expect(x.frontEndReason).toBe('the external function `cmp_external` is called for the first time');
   });
 
   it('verify compares the restored front end with the full one', async () => {
