@@ -1,11 +1,12 @@
 // Incremental builds equal clean builds, for seeded random edit sequences on generated
 // crates. Each step edits the MIR text (a literal, a function swapped for its mutated
-// version, no-op edits, an option change, or a revert to an earlier state), then builds
-// it twice in-process: incrementally into a cache that persists across the steps, and
-// clean without a cache. The static libraries must be byte-identical, every few steps the
-// executables must print the same, and the reuse decisions must be as small as the edit:
-// a one-function edit rebuilds at most two units, a no-op edit none, an opt-level change
-// all. One sequence runs with `verify` (--verify-incremental), which must stay silent.
+// version, a call retargeted or added, no-op edits, an option change, or a revert to an
+// earlier state), then builds it twice in-process: incrementally into a cache that
+// persists across the steps, and clean without a cache. The static libraries must be
+// byte-identical, every few steps the executables must print the same, and the reuse
+// decisions must be as small as the edit: a one-function edit rebuilds at most two
+// units, a no-op edit none, an opt-level change all. One sequence runs with `verify`
+// (--verify-incremental), which must stay silent.
 
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,8 @@ import {
   changeByteString,
   changeLiteral,
   differingMembers,
+  type CallEditMode,
+  editCall,
   editStatement,
   type Edit,
   functionItem,
@@ -52,7 +55,7 @@ const SEQUENCES: Sequence[] = [
 /** Every this many steps the executables are built and run too. */
 const EXE_EVERY = 4;
 
-type StepKind = 'literal' | 'bytes' | 'swap' | 'statement' | 'comments' | 'indent' | 'blank-lines' | 'opt' | 'cgus' | 'revert';
+type StepKind = 'literal' | 'bytes' | 'swap' | 'statement' | 'call' | 'comments' | 'indent' | 'blank-lines' | 'opt' | 'cgus' | 'revert';
 const ONE_FUNCTION: readonly StepKind[] = ['literal', 'bytes', 'swap'];
 const NO_OP: readonly StepKind[] = ['comments', 'indent', 'blank-lines'];
 
@@ -76,9 +79,11 @@ afterAll(() => {
 
 /** A schedule covering every kind, then random kinds; a revert only after something to revert. */
 function schedule(rng: Rng, steps: number): StepKind[] {
-  const all: StepKind[] = ['literal', 'bytes', 'swap', 'statement', 'comments', 'indent', 'blank-lines', 'opt', 'cgus', 'revert', 'statement', 'swap', 'revert'];
+  // The first `steps` kinds are shuffled: what every sequence (12 steps or more) must see
+  // comes in the first 12.
+  const all: StepKind[] = ['literal', 'bytes', 'swap', 'statement', 'call', 'comments', 'indent', 'blank-lines', 'opt', 'cgus', 'revert', 'call', 'statement', 'swap', 'revert'];
   const kinds = rng.shuffle(all.slice(0, Math.min(all.length, steps)));
-  while (kinds.length < steps) kinds.push(rng.pick<StepKind>(['literal', 'statement', 'swap', 'comments', 'indent', 'blank-lines', 'revert', 'opt', 'cgus']));
+  while (kinds.length < steps) kinds.push(rng.pick<StepKind>(['literal', 'statement', 'call', 'swap', 'comments', 'indent', 'blank-lines', 'revert', 'opt', 'cgus']));
   const first = kinds.findIndex((k) => k !== 'revert');
   [kinds[0], kinds[first]] = [kinds[first]!, kinds[0]!];
   return kinds;
@@ -209,6 +214,9 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
     await checkExe(state, 'step 0');
 
     const kinds = schedule(rng, seq.steps);
+    // Call steps alternate between the two call edits, so a sequence with two sees both.
+    const callModes = rng.shuffle<CallEditMode>(['retarget', 'add']);
+    let calls = 0;
     for (let step = 1; step <= seq.steps; step++) {
       const kind = kinds[step - 1]!;
       const prev = history[history.length - 1]!;
@@ -224,6 +232,9 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
           break;
         case 'statement':
           edit = editStatement(state.text, rng);
+          break;
+        case 'call':
+          edit = editCall(state.text, rng, callModes[calls++ % callModes.length]);
           break;
         case 'swap': {
           const k = rng.pick(seq.mutants);
@@ -268,7 +279,7 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
       const rebuilt = noUnits(units);
       log.push(`${label}: ${frontEnds[frontEnds.length - 1]} front end, rebuilt ${rebuilt.length}/${units.length} ${rebuilt.join(' ')}`);
       // Edits inside bodies take the incremental front end (verify mode runs the full one as well).
-      if ((kind === 'literal' || kind === 'statement') && !seq.verify) expect(frontEnds[frontEnds.length - 1], label).toBe('incremental');
+      if ((kind === 'literal' || kind === 'statement' || kind === 'call') && !seq.verify) expect(frontEnds[frontEnds.length - 1], label).toBe('incremental');
       const context = `${label}\n${units.map((u) => `  ${u.name}: ${u.reuse} ${u.reasons.join('; ')}`).join('\n')}`;
 
       if (ONE_FUNCTION.includes(kind)) {
@@ -278,9 +289,10 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
         const holders = unitsHolding(cache, sourcesOf(next.text).sources, crateName, edit!.fn!);
         expect(holders.length, `${context}\n\`${edit!.fn}\` is in no unit`).toBeGreaterThan(0);
         for (const h of holders) expect(rebuilt, `${context}\nthe unit holding \`${edit!.fn}\` was reused`).toContain(h);
-      } else if (kind === 'statement') {
-        // The body's size changed, which may merge units otherwise: the unit holding the
-        // function is rebuilt, whatever else is.
+      } else if (kind === 'statement' || kind === 'call') {
+        // The body's size changed, which may merge units otherwise, and a call edit changes
+        // the call graph the partitioning follows: the unit holding the function is
+        // rebuilt, whatever else is.
         const holders = unitsHolding(cache, sourcesOf(next.text).sources, crateName, edit!.fn!);
         for (const h of holders) expect(rebuilt, `${context}\nthe unit holding \`${edit!.fn}\` was reused`).toContain(h);
       } else if (NO_OP.includes(kind)) {

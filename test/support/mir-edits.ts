@@ -1,8 +1,8 @@
 // Seeded edits of MIR text that keep it valid for codegend, for the incremental property
 // tests: change an integer literal in one function, swap a function's item for the same
-// function of another (mutated) dump, and edits that change nothing the compiler sees
-// (comments, indentation, blank lines). Every edit returns the new text and a description
-// precise enough to replay it by hand.
+// function of another (mutated) dump, retarget or add a call between generated functions,
+// and edits that change nothing the compiler sees (comments, indentation, blank lines).
+// Every edit returns the new text and a description precise enough to replay it by hand.
 
 import { splitItems } from '../../src/mir/split.js';
 
@@ -66,7 +66,7 @@ export interface FnItem {
 
 export interface Edit {
   text: string;
-  kind: 'literal' | 'bytes' | 'swap' | 'statement' | 'comments' | 'indent' | 'blank-lines';
+  kind: 'literal' | 'bytes' | 'swap' | 'statement' | 'call' | 'comments' | 'indent' | 'blank-lines';
   /** The function the edit touched, when it touched one. */
   fn?: string;
   /** What changed, for failure messages and bug reports. */
@@ -373,4 +373,188 @@ export function editStatement(text: string, rng: Rng): Edit | undefined {
     fn: f.name,
     detail: `in \`${f.name}\` (line ${lineAt(text, at)}) ${repeat ? 'repeated' : 'changed the operator of'} \`${line.trim()}\``,
   };
+}
+
+interface Signature {
+  /** Parameter locals and their types, in order: `_1: &Pt` gives { local: '_1', type: '&Pt' }. */
+  params: { local: string; type: string }[];
+  ret: string;
+}
+
+/** The parameters and return type of a function item, from its header line. */
+function signatureOf(text: string, fn: FnItem): Signature {
+  const header = text.slice(fn.start, text.indexOf('\n', fn.start));
+  const m = /^fn [^(]*\((.*)\) -> (.+?) \{\s*$/.exec(header);
+  if (!m) throw new Error(`signatureOf: cannot read the header \`${header}\``);
+  const params: Signature['params'] = [];
+  // Commas at bracket depth 0 separate parameters (`(u8, bool)` is one type).
+  let depth = 0;
+  let from = 0;
+  const list = m[1]!;
+  for (let i = 0; i <= list.length; i++) {
+    const c = list[i];
+    if (c === '(' || c === '[' || c === '<') depth++;
+    else if (c === ')' || c === ']' || c === '>') depth--;
+    else if ((c === ',' && depth === 0) || c === undefined) {
+      const one = list.slice(from, i).trim();
+      from = i + 1;
+      if (one === '') continue;
+      const colon = one.indexOf(': ');
+      params.push({ local: one.slice(0, colon), type: one.slice(colon + 2) });
+    }
+  }
+  return { params, ret: m[2]! };
+}
+
+function sameSignature(a: Signature, b: Signature): boolean {
+  return a.ret === b.ret && a.params.length === b.params.length && a.params.every((p, i) => p.type === b.params[i]!.type);
+}
+
+function fnIndex(f: FnItem): number {
+  return Number(f.name.slice(1));
+}
+
+/** The lines of a function item as [offset, text] pairs (the header included). */
+function itemLines(text: string, fn: FnItem): [number, string][] {
+  const out: [number, string][] = [];
+  let p = fn.start;
+  while (p < fn.end) {
+    let eol = text.indexOf('\n', p);
+    if (eol < 0 || eol > fn.end) eol = fn.end;
+    out.push([p, text.slice(p, eol)]);
+    p = eol + 1;
+  }
+  return out;
+}
+
+// Lines of the shapes the call edits read, whatever the indentation and with a trailing
+// comment allowed (earlier no-op edits leave both behind).
+const CALL_LINE = /^([ \t]*_\d+ = )(f\d+)(\(.*\) -> \[return: bb\d+, unwind [a-z]+\];)[ \t]*(?:\/\/.*)?$/;
+const GOTO_LINE = /^([ \t]*)goto -> (bb\d+);[ \t]*(?:\/\/.*)?$/;
+const LET_LINE = /^([ \t]*)let (?:mut )?_\d+: .*;[ \t]*(?:\/\/.*)?$/;
+const INT_TYPE = /^[iu](?:8|16|32|64|128|size)$/;
+
+/**
+ * In gen-crate.mjs's crates `fN` calls only `fK` with K < N (the plan draws callees from
+ * the functions before it), so the call graph is acyclic by index. The call edits keep
+ * it so: a call in `fN` only ever gets a callee `fJ` with J < N, which also rules out J = N.
+ */
+function lowerCallees(fns: FnItem[], caller: FnItem): FnItem[] {
+  return fns.filter((f) => fnIndex(f) < fnIndex(caller));
+}
+
+/** Retargets one call of `fn` to another lower function of the same signature. */
+function retargetCall(text: string, rng: Rng, fn: FnItem, fns: FnItem[], sigs: Map<string, Signature>): Edit | undefined {
+  const sites: { at: number; line: string; callee: string; choices: FnItem[] }[] = [];
+  for (const [at, line] of itemLines(text, fn)) {
+    const m = CALL_LINE.exec(line);
+    if (!m || !sigs.has(m[2]!)) continue;
+    const callee = m[2]!;
+    const choices = lowerCallees(fns, fn).filter((f) => f.name !== callee && sameSignature(sigs.get(f.name)!, sigs.get(callee)!));
+    if (choices.length > 0) sites.push({ at: at + m[1]!.length, line: line.trim(), callee, choices });
+  }
+  if (sites.length === 0) return undefined;
+  const site = rng.pick(sites);
+  const to = rng.pick(site.choices);
+  return {
+    text: text.slice(0, site.at) + to.name + text.slice(site.at + site.callee.length),
+    kind: 'call',
+    fn: fn.name,
+    detail: `in \`${fn.name}\` (line ${lineAt(text, site.at)}) retargeted \`${site.line}\` from ${site.callee} to ${to.name} (both ${describeSignature(sigs.get(to.name)!)})`,
+  };
+}
+
+function describeSignature(sig: Signature): string {
+  return `(${sig.params.map((p) => p.type).join(', ')}) -> ${sig.ret}`;
+}
+
+/**
+ * The arguments `fn` can pass to a function of signature `callee`: a literal for an integer
+ * parameter, a copy of one of its own parameters of the same type otherwise (a parameter
+ * is initialized everywhere in the body). gen-crate's by-value types (`Acc`, `Op`) and
+ * shared references are Copy; a `&mut` parameter is not, so one is never supplied.
+ */
+function argumentsFor(rng: Rng, mine: Signature, callee: Signature): string[] | undefined {
+  const args: string[] = [];
+  for (const p of callee.params) {
+    if (INT_TYPE.test(p.type)) {
+      args.push(`const ${rng.int(1, 99)}_${p.type}`);
+      continue;
+    }
+    const own = p.type.startsWith('&mut ') ? [] : mine.params.filter((q) => q.type === p.type);
+    if (own.length === 0) return undefined;
+    args.push(`copy ${rng.pick(own).local}`);
+  }
+  return args;
+}
+
+/**
+ * Replaces one `goto -> bbX;` terminator of `fn` with a call of a lower generated function
+ * that returns to bbX, its result in a new local `_M` declared after `fn`'s last top-level
+ * `let` (M one past the largest local `fn` uses). The result is never read.
+ */
+function addCall(text: string, rng: Rng, fn: FnItem, fns: FnItem[], sigs: Map<string, Signature>): Edit | undefined {
+  const gotos: { at: number; line: string; indent: string; target: string }[] = [];
+  let block = '';
+  let declarations = true;
+  let lastLet: [number, string] | undefined;
+  let maxLocal = 0;
+  for (const [at, line] of itemLines(text, fn)) {
+    const code = line.replace(/\/\/.*$/, '');
+    for (const m of code.matchAll(/(?<![\w'])_(\d+)\b/g)) maxLocal = Math.max(maxLocal, Number(m[1]));
+    // Top-level `let`s come before the first scope and the first block.
+    if (/^[ \t]*(?:scope \d+|bb\d+.*:) \{/.test(code)) declarations = false;
+    if (declarations && LET_LINE.test(line)) lastLet = [at, line];
+    const header = /^[ \t]*(bb\d+)( \(cleanup\))?: \{/.exec(code);
+    if (header) block = header[2] ? '' : header[1]!;
+    const g = GOTO_LINE.exec(line);
+    if (g && block) gotos.push({ at, line: line.trim(), indent: g[1]!, target: g[2]! });
+  }
+  if (gotos.length === 0 || !lastLet) return undefined;
+  const mine = sigs.get(fn.name)!;
+  const callees = rng.shuffle(lowerCallees(fns, fn));
+  for (const callee of callees) {
+    const sig = sigs.get(callee.name)!;
+    const args = argumentsFor(rng, mine, sig);
+    if (!args) continue;
+    const site = rng.pick(gotos);
+    const local = `_${maxLocal + 1}`;
+    const call = `${local} = ${callee.name}(${args.join(', ')}) -> [return: ${site.target}, unwind unreachable];`;
+    const decl = `let mut ${local}: ${sig.ret};`;
+    const [letAt, letLine] = lastLet;
+    const letIndent = /^[ \t]*/.exec(letLine)![0];
+    const letEnd = letAt + letLine.length;
+    const gotoEnd = site.at + site.indent.length + site.line.length;
+    return {
+      text: text.slice(0, letEnd) + `\n${letIndent}${decl}` + text.slice(letEnd, site.at) + site.indent + call + text.slice(gotoEnd),
+      kind: 'call',
+      fn: fn.name,
+      detail: `in \`${fn.name}\` (line ${lineAt(text, site.at)}) replaced \`${site.line}\` with \`${call}\`, and declared \`${decl}\` after line ${lineAt(text, letAt)}`,
+    };
+  }
+  return undefined;
+}
+
+export type CallEditMode = 'retarget' | 'add';
+
+/**
+ * (b'') A change to the call graph in one generated function `fN`: one of its calls of a
+ * generated function gets another callee of the same signature (`retarget`), or one of its
+ * `goto` terminators becomes a call of a generated function whose result is unused (`add`).
+ * The mode is `mode`, or random; when no function allows it, the other mode is made.
+ * Callees always come before `fN` (see `lowerCallees`), so no edit makes a recursion.
+ */
+export function editCall(text: string, rng: Rng, mode?: CallEditMode): Edit {
+  const fns = generatedFunctions(text);
+  const sigs = new Map(fns.map((f) => [f.name, signatureOf(text, f)]));
+  const order = rng.shuffle([...fns]);
+  const first = mode ?? (rng.chance(0.5) ? 'retarget' : 'add');
+  const modes = first === 'retarget' ? [retargetCall, addCall] : [addCall, retargetCall];
+  for (const make of modes) {
+    for (const fn of order) {
+      const edit = make(text, rng, fn, fns, sigs);
+      if (edit) return edit;
+    }
+  }
+  throw new Error('editCall: no generated function has a call to retarget or a `goto` to replace');
 }
