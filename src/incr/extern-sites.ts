@@ -12,10 +12,11 @@ import { ExternInference, type InferredExtern } from '../mir/externs.js';
 import type { BodyTrace, ExternalCallSite } from '../mir/inference-trace.js';
 import type { NamedTypeClass } from '../mir/ty.js';
 import type { FileHashes } from './chunk-hash.js';
+import { hashStrings } from './fingerprint.js';
 
 /** What a chunk's entry keeps of its trace. */
 export interface ChunkTrace {
-  /** `BodyTrace.discriminants`, when not empty. */
+  /** The digest of `BodyTrace.discriminants`, when not empty. */
   trace?: string;
   /** Indices into the crate's table of external call sites, when there are any. */
   externs?: number[];
@@ -31,10 +32,15 @@ export function tracesByChunk(hashes: FileHashes, traces: ReadonlyMap<number, Bo
     else {
       const calls = new Map<string, ExternalCallSite>();
       for (const c of [...prev.externalCalls, ...t.externalCalls]) if (!calls.has(c.key)) calls.set(c.key, c);
-      out.set(chunk, { discriminants: [prev.discriminants, t.discriminants].filter(Boolean).join(','), externalCalls: [...calls.values()] });
+      out.set(chunk, { discriminants: [...new Set([...prev.discriminants, ...t.discriminants])], externalCalls: [...calls.values()] });
     }
   }
   return out;
+}
+
+/** What a chunk's entry keeps of a trace's discriminant facts; empty for none. */
+export function discriminantsDigest(trace: BodyTrace | undefined): string {
+  return trace && trace.discriminants.length > 0 ? hashStrings(trace.discriminants) : '';
 }
 
 /** Builds the crate's table of distinct external call sites while chunk entries are written. */
@@ -50,7 +56,8 @@ export class SiteTable {
   /** What a chunk's entry keeps of `trace`. */
   entry(trace: BodyTrace | undefined): ChunkTrace {
     const out: ChunkTrace = {};
-    if (trace?.discriminants) out.trace = trace.discriminants;
+    const digest = discriminantsDigest(trace);
+    if (digest) out.trace = digest;
     if (trace && trace.externalCalls.length > 0) out.externs = trace.externalCalls.map((s) => this.add(s));
     return out;
   }
@@ -77,7 +84,7 @@ export function compactSites<E extends ChunkTrace>(files: { name: string; chunks
     chunks: f.chunks.map((c) => {
       if (!c.externs) return c;
       const { externs, ...rest } = c;
-      return { ...rest, ...sites.entry({ discriminants: '', externalCalls: externs.map((i) => table[i]!) }) } as E;
+      return { ...rest, externs: sites.entry({ discriminants: [], externalCalls: externs.map((i) => table[i]!) }).externs } as E;
     }),
   }));
   return { files: out, sites: sites.sites };

@@ -42,7 +42,7 @@ import { type PreparedCrate, prepareCrate } from '../prepare.js';
 import type { CrateInput } from '../ssa/base.js';
 import { LayoutCx } from '../ssa/layout/layout-cx.js';
 import { type ChunkShapes, chunkShapes, type FileHashes } from './chunk-hash.js';
-import { type ChunkTrace, compactSites, externsStay, SiteTable, tracesByChunk } from './extern-sites.js';
+import { type ChunkTrace, compactSites, discriminantsDigest, externsStay, SiteTable, tracesByChunk } from './extern-sites.js';
 import { decode, encode } from './codec.js';
 import { fingerprintUnits, hashStrings, itemFingerprinter, type UnitFingerprint } from './fingerprint.js';
 import { type FreshItems, refingerprintAll } from './plan.js';
@@ -242,8 +242,9 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
       if (change) touched.push({ item, file: f.file, chunk, change });
     }
   }
+  // Checked against the restored tables: what a body tells them is compared first, as a
+  // body that tells something new may not check against them.
   const traces = checkItems(crate, touched, sink);
-  if (sink.list.length > 0) return 'a changed body has errors';
   const told = new Map<SourceFile, Map<number, BodyTrace | undefined>>();
   for (const f of files) {
     const wanted = changed.get(f.file.name);
@@ -254,11 +255,12 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
   const snapshotChunks = sources.map((file, i) => ({ file, entries: snapshot.files[i]!.chunks }));
   for (const { file, entries } of snapshotChunks) {
     for (const [j, t] of told.get(file) ?? []) {
-      if ((entries[j]!.trace ?? '') !== (t?.discriminants ?? '')) return `\`${headerOf(file.text, hashes.get(file)!.chunks[j]!.start, hashes.get(file)!.chunks[j]!.end)}\` tells the discriminants of enums something new`;
+      if ((entries[j]!.trace ?? '') !== discriminantsDigest(t)) return `\`${headerOf(file.text, hashes.get(file)!.chunks[j]!.start, hashes.get(file)!.chunks[j]!.end)}\` tells the discriminants of enums something new`;
     }
   }
   const externsMoved = externsStay(snapshot.externSites, snapshotChunks, told, snapshot.externs, index.adts.classify);
   if (externsMoved) return externsMoved;
+  if (sink.list.length > 0) return 'a changed body has errors';
 
   const adts = index.adts;
   const layouts = new LayoutCx(adts, { closureCaptures: (text) => adts.closureCaptures(text) });

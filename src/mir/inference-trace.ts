@@ -5,7 +5,6 @@
 // before any lookup in what other bodies taught, so a body's trace depends on its text
 // alone; the incremental front end compares a changed body's trace with the last one.
 
-import { createHash } from 'node:crypto';
 import type { Path, Ty } from './ast.js';
 import { tyKey } from './body-types.js';
 import { printPath } from './printer.js';
@@ -22,8 +21,8 @@ export interface ExternalCallSite {
 }
 
 export interface BodyTrace {
-  /** A digest of the discriminant facts in the order first told; empty when there are none. */
-  discriminants: string;
+  /** The distinct discriminant facts in the order first told. */
+  discriminants: string[];
   /**
    * The distinct external call sites in the order first made. Repeating a call teaches
    * nothing new, while the order of first calls decides which of two compatible spellings
@@ -51,12 +50,6 @@ export class InferenceTrace {
   /** The trace; undefined when the body told nothing. */
   result(): BodyTrace | undefined {
     if (this.facts.size === 0 && this.calls.size === 0) return undefined;
-    let discriminants = '';
-    if (this.facts.size > 0) {
-      const h = createHash('sha256');
-      for (const s of this.facts) h.update(`${s}\n`);
-      discriminants = h.digest('hex').slice(0, 32);
-    }
-    return { discriminants, externalCalls: [...this.calls.values()] };
+    return { discriminants: [...this.facts], externalCalls: [...this.calls.values()] };
   }
 }

@@ -137,6 +137,35 @@ describe('the incremental front end', () => {
     expect(x.frontEndReason).toBe('the external function `cmp_external` is called for the first time');
   });
 
+  it('takes a structural edit of a body that reads discriminants, unless its discriminant facts change', async () => {
+    const name = 't3_enum_shapes';
+    const sub = mkdtempSync(join(dir, 'discriminants-'));
+    const file = join(sub, `${name}.mir`);
+    copyFileSync(join(CORPUS_DIR, `${name}.rs`), join(sub, `${name}.rs`));
+    const text = readFileSync(join(CORPUS_DIR, `${name}.mir`), 'utf8');
+    const once = (t: string, extra: Partial<BuildOptions> = {}) => {
+      writeFileSync(file, t);
+      return build([new SourceFile(file, t)], { backend: 'llvm', opt: 0, cgus: 2, emit: 'staticlib', output: join(sub, 'out.a'), rustSources: [new SourceFile(join(sub, `${name}.rs`), readFileSync(join(sub, `${name}.rs`), 'utf8'))], ...extra });
+    };
+    const cache = join(sub, 'cache');
+    expect((await once(text, { cache })).frontEnd).toBe('full');
+    // `area100` reaches the downcast to `Tagged` through one more block: the same facts.
+    const split = text.replace('    bb2: {\n        _47 = copy (((*_1) as Tagged).0: Color);', '    bb2: {\n        goto -> bb99;\n    }\n\n    bb99: {\n        _47 = copy (((*_1) as Tagged).0: Color);');
+    expect(split).not.toBe(text);
+    const r = await once(split, { cache });
+    expect(r.ok).toBe(true);
+    expect(r.frontEnd).toBe('incremental');
+    const incremental = readFileSync(join(sub, 'out.a'));
+    expect((await once(split)).ok).toBe(true);
+    expect(incremental.equals(readFileSync(join(sub, 'out.a')))).toBe(true);
+    // Switching 3 and 4 tells other values for `Triangle` and `Tagged`.
+    const swapped = split.replace('3: bb3, 4: bb2, otherwise: bb1]', '3: bb2, 4: bb3, otherwise: bb1]');
+    expect(swapped).not.toBe(split);
+    const s = await once(swapped, { cache });
+    expect(s.frontEnd).toBe('full');
+    expect(s.frontEndReason).toBe('`fn <impl at t3_enum_shapes.rs:59:1: 59:11>::area100(_1: &Shape) -> i64` tells the discriminants of enums something new');
+  });
+
   it('verify compares the restored front end with the full one', async () => {
     await run(original);
     // Tamper with the stored fingerprint parts of the unit holding `main`.
