@@ -31,6 +31,7 @@ import { parseChunk, parseMirFile } from '../src/mir/parse/items.js';
 import { type ItemChunk, splitItems } from '../src/mir/split.js';
 import { measureBuild } from './codegen.js';
 import { type BenchPaths, type CrateSpec, prepareCrate, rustcVersion } from './crate.js';
+import { measureDaemon } from './daemon.js';
 import { measureIncremental } from './incremental.js';
 import { printReport, type Results, type Throughput } from './report.js';
 import { type MeasureOptions, mbPerSec, measure, type Timing } from './timing.js';
@@ -116,6 +117,10 @@ async function main(): Promise<void> {
   const incremental = opts.skipIncremental
     ? null
     : measureIncremental({ cli: codegendCli(repo), baseDir: base.dir, editedDir: edited.dir, editedFn: `f${EDITED_FN}`, reps: opts.incrementalReps }, log);
+  // The warm daemon, beside the one-shot CLI of the same run (it needs the CLI's edited units and checksum).
+  const daemon = incremental
+    ? await measureDaemon({ cli: codegendCli(repo), baseDir: base.dir, editedDir: edited.dir, editedUnits: incremental.editedUnits, editedChecksum: incremental.checksums.edited, reps: opts.incrementalReps }, log)
+    : null;
 
   const results: Results = {
     node: process.version,
@@ -129,6 +134,7 @@ async function main(): Promise<void> {
     peakRssMB: frontEndRssMB,
     build,
     incremental,
+    daemon,
   };
   printReport(results);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(results, null, 2) + '\n');

@@ -2,6 +2,7 @@
 // and the compact table printed from it.
 
 import type { BuildBench } from './codegen.js';
+import type { DaemonBench } from './daemon.js';
 import type { IncrementalBench } from './incremental.js';
 import type { Timing } from './timing.js';
 
@@ -40,6 +41,8 @@ export interface Results {
   build: BuildBench | null;
   /** Incremental rebuilds (codegend CLI and rustc -C incremental) and --jobs; null with `--skip-incremental`. */
   incremental: IncrementalBench | null;
+  /** The warm daemon's rebuilds; null with `--skip-incremental`. */
+  daemon: DaemonBench | null;
 }
 
 export function printReport(r: Results): void {
@@ -61,6 +64,22 @@ export function printReport(r: Results): void {
   console.log('');
   if (r.incremental) printIncremental(r.incremental, r.crate.mir);
   else console.log('incremental builds: skipped (--skip-incremental)');
+  if (r.incremental && r.daemon) printDaemon(r.daemon, r.incremental);
+}
+
+function printDaemon(d: DaemonBench, b: IncrementalBench): void {
+  const range = (t: Timing): string => `${ms(t.minMs)}-${ms(t.maxMs)}`;
+  console.log(`
+warm daemon: codegend serve on a workspace of the same crate, one daemon per round, median of ${d.reps} rounds`);
+  console.log('  no-change: a codegend/build request to its answer; edit: main.mir copied over to the codegend/buildFinished');
+  console.log('  of the watcher\'s build (the executable relinked; the watcher\'s 120 ms debounce included)\n');
+  const c = b.codegend;
+  console.log(formatTable([
+    ['step', 'daemon ms', 'min-max', 'one-shot CLI ms', 'rustc ms', 'daemon/CLI', 'daemon/rustc', 'units rebuilt'],
+    ['no-change rebuild', ms(d.noChange.medianMs), range(d.noChange), ms(c.noChange.wall.medianMs), ms(b.rustc.noChange.medianMs), ratio(d.noChange.medianMs, c.noChange.wall.medianMs), ratio(d.noChange.medianMs, b.rustc.noChange.medianMs), `0/${d.units}`],
+    [`one-function edit (${b.editedFn})`, ms(d.edit.medianMs), range(d.edit), ms(c.edit.wall.medianMs), ms(b.rustc.edit.medianMs), ratio(d.edit.medianMs, c.edit.wall.medianMs), ratio(d.edit.medianMs, b.rustc.edit.medianMs), `${d.rebuilt}/${d.units}`],
+  ]));
+  console.log(`  the edit's build inside the daemon (its report's ms): ${ms(d.editBuildMs.medianMs)} ms`);
 }
 
 function printIncremental(b: IncrementalBench, mir: string): void {

@@ -6,7 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { crateNameOf } from '../src/build.js';
 import { SourceFile } from '../src/diagnostics.js';
-import { explainLastBuild, latestCrate } from '../src/incr/explain.js';
+import { explainLastBuild, formatExplanation, frontEndOf, latestCrate } from '../src/incr/explain.js';
 import { crateKey } from '../src/incr/session.js';
 import { CacheError, type CacheStats, WorkProductStore } from '../src/incr/store.js';
 import { parseArgs, type ParsedArgs, UsageError } from './args.js';
@@ -50,23 +50,14 @@ export function explainCommand(args: string[]): number {
       return 1;
     }
     if (p.switches.has('--json')) {
-      const front = (ex.build.options as { frontEnd?: unknown } | null)?.frontEnd ?? null;
-      process.stdout.write(JSON.stringify({ crate: ex.crate, build: { id: ex.build.id, ok: ex.build.ok, ms: ex.build.ms, startedAt: ex.build.startedAt, frontEnd: front }, units: ex.units }) + '\n');
+      process.stdout.write(JSON.stringify({ crate: ex.crate, build: { id: ex.build.id, ok: ex.build.ok, ms: ex.build.ms, startedAt: ex.build.startedAt, frontEnd: frontEndOf(ex.build) }, units: ex.units }) + '\n');
       return 0;
     }
     if (targets[0] !== undefined && ex.units.length === 0) {
       process.stderr.write(`codegend: no unit or function matching '${targets[0]}' in the last build of ${ex.crate}\n`);
       return 1;
     }
-    const lines = [`last build of ${ex.crate} (#${ex.build.id}, ${ex.build.ok ? 'succeeded' : 'failed'}, ${ex.build.ms} ms):`];
-    const front = (ex.build.options as { frontEnd?: { kind: string; why?: string } } | null)?.frontEnd;
-    if (front) lines.push(`  front end: ${front.kind}${front.why ? ` (${front.why})` : ''}`);
-    for (const u of ex.units) {
-      const holds = u.matched.length > 0 ? ` (holds ${u.matched.join(', ')})` : '';
-      lines.push(`  ${u.name}: ${u.reuse === 'No' ? 'rebuilt' : `reused (${u.reuse})`}${holds}`);
-      for (const r of u.reasons) lines.push(`    - ${r}`);
-    }
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write(formatExplanation(ex));
     return 0;
   });
 }

@@ -10,8 +10,10 @@ import { build, type BuildResult } from '../src/build.js';
 import { type Diagnostic, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
 import { emitFunction } from '../src/emit.js';
 import { checkCrate } from '../src/mir/check.js';
-import { readRustCompanions } from './companions.js';
+import { readRustCompanions } from '../server/companions.js';
+import { buildReport } from '../server/build-report.js';
 import { cacheDirOf, cleanCommand, explainCommand, statsCommand } from './cache-commands.js';
+import { serveCommand, watchCommand, workspaceBuildCommand } from './workspace-commands.js';
 import { BACKENDS } from '../src/backends/select.js';
 import { VERSION } from '../src/version.js';
 import { choiceFlag, intFlag, parseArgs, type ParsedArgs, sizeFlag, UsageError } from './args.js';
@@ -24,8 +26,18 @@ Usage:
                                 Compile to an executable, static library or object
   codegend run FILE.mir... [options] [-- ARGS...]
                                 Build to a temporary executable and run it
-  codegend emit FILE.mir... --fn NAME [--form llvm-ir] [options]
-                                Print the generated code of one function
+  codegend emit FILE.mir... --fn NAME [--form llvm-ir|asm] [--json] [options]
+                                Print the generated code of one function (--json:
+                                with the MIR line each output line came from)
+  codegend build [--root DIR] [--json] [--no-daemon]
+                                Build the workspace (codegend.json in DIR, default
+                                the current directory); through its daemon when one
+                                serves it
+  codegend serve [--stdio] [--socket PATH] [--root DIR] [--no-watch] [--jobs N]
+                                The daemon: JSON-RPC and LSP over stdio and/or a Unix
+                                socket (default DIR/.codegend/daemon.sock)
+  codegend watch [--root DIR]   Rebuild on every edit, one line per build (through
+                                the workspace's daemon, or one started here)
   codegend explain [UNIT|FUNCTION] [FILE.mir...] [--cache DIR] [--json]
                                 Why units were rebuilt in the last build
   codegend stats [--cache DIR] [--json]
@@ -112,20 +124,7 @@ function printDiagnostics(ds: Diagnostic[], toolErrors: string[] = [], warnings:
 }
 
 function buildJson(r: BuildResult): string {
-  return JSON.stringify({
-    ok: r.ok,
-    frontEnd: r.frontEnd,
-    frontEndReason: r.frontEndReason ?? null,
-    output: r.output ?? null,
-    ms: r.ms,
-    cgus: r.units.map((u) => ({ name: u.name, reuse: u.reuse, items: u.items, ms: u.ms, reasons: u.reasons })),
-    diagnostics: r.diagnostics.map((d) => {
-      const pos = d.file.position(d.span.lo);
-      return { severity: d.severity, file: d.file.name, line: pos.line, column: pos.col, message: d.message };
-    }),
-    errors: r.toolErrors,
-    warnings: r.warnings,
-  });
+  return JSON.stringify(buildReport(r));
 }
 
 async function buildCommand(args: string[]): Promise<number> {
@@ -161,15 +160,17 @@ async function runCommand(args: string[]): Promise<number> {
 }
 
 async function emitCommand(args: string[]): Promise<number> {
-  const p = parseArgs(args, { values: BUILD_FLAGS.values.filter((f) => f !== '-o' && f !== '--emit'), switches: [] });
+  const p = parseArgs(args, { values: BUILD_FLAGS.values.filter((f) => f !== '-o' && f !== '--emit'), switches: ['--json'] });
   if (p.files.length === 0) throw new UsageError('emit needs at least one .mir file');
   const name = p.values.get('--fn');
   if (!name) throw new UsageError('emit needs --fn NAME');
-  const form = choiceFlag(p, '--form', ['llvm-ir'] as const, 'llvm-ir');
+  const form = choiceFlag(p, '--form', ['llvm-ir', 'asm'] as const, 'llvm-ir');
   const sources = readSources(p.files);
   const r = await emitFunction(sources, { ...buildOptions(p, ''), function: name, form, rustSources: readRustCompanions(sources) });
   if (printDiagnostics(r.diagnostics) > 0 || r.text === undefined) return 1;
-  process.stdout.write(r.text);
+  // --json: the shape of the daemon's `codegend/emit` answer, with the map from output lines to MIR.
+  if (p.switches.has('--json')) process.stdout.write(JSON.stringify({ function: r.function ?? name, unit: r.unit ?? '', form, text: r.text, lines: r.lines ?? [] }) + '\n');
+  else process.stdout.write(r.text);
   return 0;
 }
 
@@ -189,7 +190,11 @@ async function main(argv: string[]): Promise<number> {
     case 'check':
       return check(rest);
     case 'build':
-      return buildCommand(rest);
+      return rest.some((a) => a.endsWith('.mir')) ? buildCommand(rest) : workspaceBuildCommand(rest);
+    case 'serve':
+      return serveCommand(rest);
+    case 'watch':
+      return watchCommand(rest);
     case 'run':
       return runCommand(rest);
     case 'emit':

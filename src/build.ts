@@ -15,6 +15,9 @@ import type { FileHashes } from './incr/chunk-hash.js';
 import { crateKey, exactInputHash, FAT_LTO_UNIT, FRONT_END_UNIT, hashSources, IncrementalSession, inputHash, optionsKey, rustEnumsKey } from './incr/session.js';
 import type { BuildRecord, UnitRecord } from './incr/store.js';
 import { crateNameOf, hasErrors } from './prepare.js';
+import { pathKey } from './mir/ty.js';
+import { monoItemKey } from './mono/instance.js';
+import { type CodegenUnit, monoItemSymbol } from './mono/types.js';
 import { lowerUnit } from './ssa/base.js';
 import { link, type OutputKind } from './ssa/back/link.js';
 import { runCoordinator, type UnitWork } from './ssa/back/write.js';
@@ -45,6 +48,23 @@ export interface BuildOptions {
   cacheMaxBytes?: number;
   /** Recompile the units that would be reused and report any difference (a fingerprint bug). */
   verify?: boolean;
+  /** Told how many units must be compiled once that is known, then as each one is done. */
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface BuildProgress {
+  /** Units compiled so far, of `total` that must be. */
+  done: number;
+  total: number;
+  /** The unit just finished. */
+  unit?: string;
+}
+
+/** Where the items of a build went: per unit, its items' keys, symbols and fingerprints. */
+export interface UnitPlacement {
+  name: string;
+  fingerprint: string;
+  items: { key: string; symbol: string; linkage: 'external' | 'internal'; fingerprint: string; path?: string; file?: string; offset?: number }[];
 }
 
 export interface UnitReport {
@@ -75,6 +95,8 @@ export interface BuildResult {
   /** Problems with the cache, which never fail a build. */
   warnings: string[];
   ms: number;
+  /** When the front end ran and the crate had no errors: where its items went. */
+  placement?: UnitPlacement[];
 }
 
 export async function build(sources: SourceFile[], options: BuildOptions): Promise<BuildResult> {
@@ -98,6 +120,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   let frontEnd: BuildResult['frontEnd'] = 'skipped';
   let frontEndReason: string | undefined;
   try {
+    let placement: UnitPlacement[] | undefined;
     const done = (ok: boolean, diagnostics: Diagnostic[], units: UnitReport[] = [], output?: string, toolErrors: string[] = []): BuildResult => ({
       ok,
       frontEnd,
@@ -108,6 +131,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       units,
       output,
       ms: Math.round(performance.now() - start),
+      placement,
     });
     const record = (inputs: string, ok: boolean, units: UnitReport[], diagnostics: Diagnostic[] = []): BuildRecord => ({
       inputHash: inputs,
@@ -152,7 +176,11 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
       if (!(e instanceof IncrementalFrontEndMismatch)) throw e;
       return done(false, [...front.diagnostics, verifyFailure(sources[0]!, e.message)]);
     }
+    placement = placementOf(input.units, fingerprints);
     const plan = planUnits(session, input, fingerprints, optKey, lto);
+    const total = plan.filter((p) => p.reuse === 'No').length;
+    let compiled = 0;
+    options.onProgress?.({ done: 0, total });
     const moduleOptions = { opt: options.opt };
     const works: UnitWork[] = plan.map((p) => ({
       name: p.fp.name,
@@ -171,7 +199,7 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
     const whileCompiling = () => {
       if (session.enabled) snapshot = encodeSnapshot(front.snapshot());
     };
-    const result = await runCoordinator(backend, works, { lto, jobs: options.jobs ?? availableParallelism(), module: moduleOptions, fatName: fatName(crateName), fatCached, verify: options.verify, whileCompiling });
+    const result = await runCoordinator(backend, works, { lto, jobs: options.jobs ?? availableParallelism(), module: moduleOptions, fatName: fatName(crateName), fatCached, verify: options.verify, whileCompiling, onUnitDone: (unit) => options.onProgress?.({ done: Math.min(total, ++compiled), total, unit }) });
 
     const units: UnitReport[] = plan.map((p, i) => {
       const out = result.outcomes[i]!;
@@ -202,6 +230,30 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   } finally {
     session.close();
   }
+}
+
+function placementOf(units: CodegenUnit[], fingerprints: UnitFingerprint[]): UnitPlacement[] {
+  return units.map((u, i) => {
+    const fp = fingerprints[i]!;
+    return {
+      name: u.name,
+      fingerprint: fp.fingerprint,
+      items: u.items.map((ci, j) => {
+        const m = ci.item;
+        const def = m.kind === 'fn' ? m.instance.def : undefined;
+        const located = m.kind === 'static' ? m.item : def && def.kind !== 'dropGlue' ? def.item : undefined;
+        return {
+          key: monoItemKey(m),
+          symbol: monoItemSymbol(m),
+          linkage: ci.linkage,
+          fingerprint: fp.items[j]?.fingerprint ?? '',
+          path: located && pathKey(located.item.name),
+          file: located?.file.name,
+          offset: located?.item.nameSpan.lo,
+        };
+      }),
+    };
+  });
 }
 
 /** The one object fat LTO makes of the whole crate. */

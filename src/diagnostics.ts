@@ -36,6 +36,15 @@ export class SourceFile {
     return this.lineStarts;
   }
 
+  /** The offset of a 1-based line and column (clamped to the line and to the text). */
+  offsetAt(line: number, col: number): number {
+    const starts = this.starts();
+    const l = Math.min(Math.max(1, line), starts.length);
+    const start = starts[l - 1]!;
+    const end = l < starts.length ? starts[l]! - 1 : this.text.length;
+    return Math.min(start + Math.max(0, col - 1), end);
+  }
+
   /** 1-based line and column (columns count UTF-16 code units, as editors do). */
   position(offset: number): { line: number; col: number } {
     const starts = this.starts();

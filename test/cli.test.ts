@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, FIXTURES, REPO_ROOT } from './support/paths.js';
 
 const CLI = join(REPO_ROOT, 'dist/codegend.mjs');
@@ -20,11 +20,6 @@ function run(...args: string[]): { status: number | null; stdout: string; stderr
 }
 
 afterAll(() => rmSync(CACHE, { recursive: true, force: true }));
-
-beforeAll(() => {
-  const r = spawnSync(process.execPath, ['scripts/bundle.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bundling the CLI failed:\n${r.stderr}`);
-});
 
 describe('codegend CLI', () => {
   it('check on a valid corpus file prints nothing and exits 0', () => {

@@ -51,3 +51,21 @@ function matchingItems(record: UnitRecord | undefined, target: string): string[]
   const exact = fp.items.filter((i) => i.key === target || i.key.startsWith(`${target}<`) || i.key.endsWith(`::${target}`));
   return (exact.length > 0 ? exact : fp.items.filter((i) => i.key.includes(target))).map((i) => i.key);
 }
+
+/** The explanation as `codegend explain` prints it. */
+export function formatExplanation(ex: Explanation): string {
+  const lines = [`last build of ${ex.crate} (#${ex.build.id}, ${ex.build.ok ? 'succeeded' : 'failed'}, ${ex.build.ms} ms):`];
+  const front = frontEndOf(ex.build);
+  if (front) lines.push(`  front end: ${front.kind}${front.why ? ` (${front.why})` : ''}`);
+  for (const u of ex.units) {
+    const holds = u.matched.length > 0 ? ` (holds ${u.matched.join(', ')})` : '';
+    lines.push(`  ${u.name}: ${u.reuse === 'No' ? 'rebuilt' : `reused (${u.reuse})`}${holds}`);
+    for (const r of u.reasons) lines.push(`    - ${r}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** How the build's front end ran, as its record keeps it. */
+export function frontEndOf(build: BuildRecord): { kind: string; why?: string } | null {
+  return (build.options as { frontEnd?: { kind: string; why?: string } } | null)?.frontEnd ?? null;
+}

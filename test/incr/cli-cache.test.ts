@@ -38,8 +38,6 @@ const reuses = (r: Report) => r.cgus.map((u) => u.reuse);
 const programOutput = () => spawnSync(join(dir, 'prog'), [], { encoding: 'latin1' }).stdout;
 
 beforeAll(() => {
-  const r = spawnSync(process.execPath, ['scripts/bundle.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bundling the CLI failed:\n${r.stderr}`);
   dir = mkdtempSync(join(tmpdir(), 'codegend-cli-cache-'));
   mir = join(dir, `${NAME}.mir`);
   copyFileSync(join(CORPUS_DIR, `${NAME}.mir`), mir);

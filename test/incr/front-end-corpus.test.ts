@@ -20,7 +20,7 @@ import { monoItemKey } from '../../src/mono/instance.js';
 import type { CodegenUnit } from '../../src/mono/types.js';
 import { crateNameOf, prepareCrate } from '../../src/prepare.js';
 import type { CrateInput } from '../../src/ssa/base.js';
-import { readRustCompanions } from '../../client/companions.js';
+import { readRustCompanions } from '../../server/companions.js';
 import { corpusMirFiles } from '../support/paths.js';
 
 const CGUS = 4;

@@ -18,7 +18,7 @@ import { renderDiagnostic, SourceFile } from '../../src/diagnostics.js';
 import { crateKey } from '../../src/incr/session.js';
 import type { UnitFingerprint } from '../../src/incr/fingerprint.js';
 import { WorkProductStore } from '../../src/incr/store.js';
-import { readRustCompanions } from '../../client/companions.js';
+import { readRustCompanions } from '../../server/companions.js';
 import { generatedCrateMir } from '../support/generated-crate.js';
 import {
   changeByteString,

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type BuildOptions } from '../../src/build.js';
 import { renderDiagnostic, SourceFile } from '../../src/diagnostics.js';
-import { readRustCompanions } from '../../client/companions.js';
+import { readRustCompanions } from '../../server/companions.js';
 
 export interface RunOutcome {
   built: boolean;

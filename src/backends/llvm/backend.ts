@@ -3,18 +3,22 @@
 // through `opt -O<n>` and then `llc -O<n>`; at opt 0 straight to `llc -O0`. Fat LTO first
 // merges the modules with `llvm-link`, thin LTO first adds copies of imports (lto.ts).
 // Temporary files live in a fresh directory that is removed afterwards; the object bytes
-// depend only on the modules and the tool version.
+// depend only on the modules and the tool version. `emit`'s listings: a function's IR
+// as printed, or its assembly from the same commands with `-filetype=asm`, the module
+// printed with debug locations so that `.loc` directives map the lines (asm-listing.ts).
 
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '../../ssa/traits/backend.js';
 import type { ModuleOptions } from '../../ssa/traits/misc.js';
-import type { ObjectFile, SerializedModule, ThinImport } from '../../ssa/traits/write.js';
-import type { LlvmTypes } from './ir.js';
+import type { FunctionListing, ListingForm, ListingLine, ObjectFile, SerializedModule, ThinImport } from '../../ssa/traits/write.js';
+import { asmListing } from './asm-listing.js';
+import { DebugInfo } from './debug-info.js';
+import type { IrModule, LlvmTypes } from './ir.js';
 import { linkModules, thinModuleText, thinSummary } from './lto.js';
 import { LlvmModule } from './module.js';
-import { printFunction, printModule } from './printer.js';
+import { printFunction, printFunctionListing, printModule } from './printer.js';
 import { findLlvmTools, runTool, type LlvmTools, type ToolSearch } from './tools.js';
 
 export interface LlvmBackendOptions {
@@ -51,6 +55,15 @@ export function llvmBackend(options: LlvmBackendOptions = {}): Backend<LlvmTypes
     newModule: (unitName: string, moduleOptions: ModuleOptions) => new LlvmModule(unitName, moduleOptions),
     serialize: (module: LlvmModule): SerializedModule => ({ name: module.unitName, bytes: new TextEncoder().encode(printModule(module.ir)) }),
     functionText: (module: LlvmModule, symbol: string) => printFunction(module.ir, symbol),
+    functionListing: async (module: LlvmModule, symbol: string, form: ListingForm): Promise<FunctionListing | undefined> => {
+      if (form === 'ir') return irListing(module.ir, symbol);
+      const f = module.ir.symbols.get(symbol);
+      if (f?.kind !== 'fn' || !f.body) return undefined;
+      const debug = new DebugInfo(module.unitName);
+      const text = printModule(module.ir, debug);
+      const asm = await compileAsm(await getTools(), module.unitName, text, module.options.opt);
+      return asmListing(asm, symbol, (dir, name) => debug.fileNamed(dir, name));
+    },
     compile,
     fatLto: async (name: string, modules: SerializedModule[], moduleOptions: ModuleOptions): Promise<ObjectFile> => {
       const t = await getTools();
@@ -71,8 +84,8 @@ export function llvmBackend(options: LlvmBackendOptions = {}): Backend<LlvmTypes
 }
 
 /** The command lines `compileIr` runs on `input` (IR text or bitcode), for documentation and tests. */
-export function toolCommands(tools: LlvmTools, opt: 0 | 1 | 2 | 3, input: string, bc: string, obj: string, pipeline?: string): [string, string[]][] {
-  const llcArgs = (from: string): string[] => [...tools.extraFlags, '-filetype=obj', '-relocation-model=pic', `-O${opt}`, from, '-o', obj];
+export function toolCommands(tools: LlvmTools, opt: 0 | 1 | 2 | 3, input: string, bc: string, obj: string, pipeline?: string, filetype: 'obj' | 'asm' = 'obj'): [string, string[]][] {
+  const llcArgs = (from: string): string[] => [...tools.extraFlags, `-filetype=${filetype}`, '-relocation-model=pic', `-O${opt}`, from, '-o', obj];
   if (opt === 0) return [[tools.llc, llcArgs(input)]];
   return [
     [tools.opt, [...tools.extraFlags, pipeline ? `-passes=${pipeline}` : `-O${opt}`, input, '-o', bc]],
@@ -118,14 +131,37 @@ export async function compileIr(tools: LlvmTools, unitName: string, text: string
   });
 }
 
-/** Optimizes `input` (IR text or bitcode, in `dir`) at `opt` and emits an object; returns its bytes. */
-async function emitObject(tools: LlvmTools, dir: string, input: string, opt: 0 | 1 | 2 | 3, what: StepName, shown: [string, string][]): Promise<Uint8Array> {
-  const obj = join(dir, 'module.o');
+/** The assembly `compileIr` would turn into an object: the same commands, with `-filetype=asm`. */
+export async function compileAsm(tools: LlvmTools, unitName: string, text: string, opt: 0 | 1 | 2 | 3): Promise<string> {
+  return inTempDir(async (dir) => {
+    const ll = join(dir, 'module.ll');
+    await writeFile(ll, text);
+    const what: StepName = () => `assembly of unit '${unitName}'`;
+    return new TextDecoder().decode(await emitObject(tools, dir, ll, opt, what, [[ll, `${unitName}.ll`]], 'asm'));
+  });
+}
+
+/** Optimizes `input` (IR text or bitcode, in `dir`) at `opt` and emits an object (or assembly); returns its bytes. */
+async function emitObject(tools: LlvmTools, dir: string, input: string, opt: 0 | 1 | 2 | 3, what: StepName, shown: [string, string][], filetype: 'obj' | 'asm' = 'obj'): Promise<Uint8Array> {
+  const obj = join(dir, filetype === 'obj' ? 'module.o' : 'module.s');
   const pipeline = opt === 0 ? undefined : await defaultPipeline(tools, opt);
-  for (const [file, args] of toolCommands(tools, opt, input, join(dir, 'optimized.bc'), obj, pipeline)) {
+  for (const [file, args] of toolCommands(tools, opt, input, join(dir, 'optimized.bc'), obj, pipeline, filetype)) {
     await runTool(file, args, what(file === tools.opt ? 'optimizing' : 'code generation'), shown);
   }
   return new Uint8Array(await readFile(obj));
+}
+
+/** A function's IR as `functionText` prints it, each line with the position of its MIR. */
+function irListing(m: IrModule, symbol: string): FunctionListing | undefined {
+  const printed = printFunctionListing(m, symbol);
+  if (!printed) return undefined;
+  const lines: ListingLine[] = [];
+  printed.locs.forEach((loc, output) => {
+    if (!loc) return;
+    const { line, col } = loc.file.position(loc.span.lo);
+    lines.push({ output, file: loc.file, line, column: col });
+  });
+  return { text: printed.text, lines };
 }
 
 async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {

@@ -2,9 +2,10 @@
 // instructions (ir.ts) to the current block. Booleans are i8 0/1 at the interface and i1
 // inside (icmp + zext out, icmp ne 0 in). Stack slots go to the function's alloca list,
 // which the printer emits at the top of the entry block. Code placed after a terminator
-// lands in a fresh dead block, so `trap(); unreachable()` is harmless.
+// lands in a fresh dead block, so `trap(); unreachable()` is harmless. Every instruction
+// and terminator keeps the source location current when it was built.
 
-import type { BuilderMethods, CheckedOp, FloatBinOp, FloatPredicate, IntBinOp, IntPredicate } from '../../ssa/traits/builder.js';
+import type { BuilderMethods, CheckedOp, FloatBinOp, FloatPredicate, IntBinOp, IntPredicate, SourceLoc } from '../../ssa/traits/builder.js';
 import type { BackendSig } from '../../ssa/traits/declare.js';
 import type { IntrinsicOp } from '../../ssa/traits/intrinsics.js';
 import type { RegType } from '../../ssa/traits/types.js';
@@ -47,6 +48,7 @@ export class LlvmBuilder implements BuilderMethods<LlvmTypes> {
   private readonly body: FnBody = { blocks: [], allocas: [], labels: new Set() };
   private readonly ownBlocks = new Set<Block>();
   private cur: Block;
+  private loc: SourceLoc | undefined;
 
   constructor(
     private readonly m: IrModule,
@@ -65,6 +67,10 @@ export class LlvmBuilder implements BuilderMethods<LlvmTypes> {
   positionAtEnd(block: Block): void {
     if (!this.ownBlocks.has(block)) throw this.error(`block '${block.label}' belongs to another function`);
     this.cur = block;
+  }
+
+  setSourceLoc(loc: SourceLoc | undefined): void {
+    this.loc = loc;
   }
 
   param(i: number): Value {
@@ -178,7 +184,8 @@ export class LlvmBuilder implements BuilderMethods<LlvmTypes> {
 
   alloca(size: number, align: number): Value {
     if (!Number.isInteger(size) || size < 0) throw this.error(`alloca of ${size} bytes`);
-    const inst: Inst = { kind: 'inst', ty: PTR_T, op: { op: 'alloca', size, align: this.align(align) } };
+    // Stack slots belong to the whole function, whoever asked for them.
+    const inst: Inst = { kind: 'inst', ty: PTR_T, op: { op: 'alloca', size, align: this.align(align) }, loc: undefined };
     this.body.allocas.push(inst);
     return inst;
   }
@@ -399,13 +406,15 @@ export class LlvmBuilder implements BuilderMethods<LlvmTypes> {
   }
 
   private emit(ty: Ty, op: Op): Inst {
-    const inst: Inst = { kind: 'inst', ty, op };
+    const inst: Inst = { kind: 'inst', ty, op, loc: this.loc };
     this.open().insts.push(inst);
     return inst;
   }
 
   private terminate(term: Term): void {
-    this.open().term = term;
+    const block = this.open();
+    block.term = term;
+    block.termLoc = this.loc;
   }
 
   private cast(code: CastOp, v: Value, to: Ty): Inst {

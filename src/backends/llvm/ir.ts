@@ -3,6 +3,7 @@
 // into text, once, at the end. Values of instructions are the instruction objects
 // themselves: the printer numbers them per function in print order.
 
+import type { SourceLoc } from '../../ssa/traits/builder.js';
 import type { BackendSig, Linkage } from '../../ssa/traits/declare.js';
 import type { BackendTypes, RegType } from '../../ssa/traits/types.js';
 
@@ -154,6 +155,8 @@ export interface Inst {
   kind: 'inst';
   ty: Ty;
   op: Op;
+  /** The MIR it was built for (`setSourceLoc`); only listings print it. */
+  loc: SourceLoc | undefined;
 }
 
 export type Term =
@@ -168,6 +171,7 @@ export interface Block {
   label: string;
   insts: Inst[];
   term?: Term;
+  termLoc?: SourceLoc;
   /** Created by the builder for code that follows a terminator: `unreachable` if left open. */
   dead: boolean;
 }

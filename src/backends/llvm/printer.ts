@@ -1,8 +1,11 @@
 // Prints an IrModule as LLVM IR text (opaque pointers, accepted by LLVM 14 with
 // `-opaque-pointers` and by LLVM 17+ as is). Pure and deterministic: symbols print in
 // declaration order, intrinsics sorted by name, and values are numbered per function
-// in print order (parameters first, then stack slots, then block by block).
+// in print order (parameters first, then stack slots, then block by block). A function
+// can also be printed as a listing, with the source location of each line, and a module
+// with debug locations (`!dbg`, for `emit`'s assembly only: builds never print them).
 
+import type { SourceLoc } from '../../ssa/traits/builder.js';
 import {
   I1,
   sameTy,
@@ -26,7 +29,20 @@ export const TARGET_TRIPLE = 'x86_64-unknown-linux-gnu';
 /** LLVM 14's x86-64 layout; newer versions upgrade it themselves (adding `i128:128`). */
 export const DATA_LAYOUT = 'e-m:e-p270:32:32-p271:32:32-p272:64:64-i64:64-f80:128-n8:16:32:64-S128';
 
-export function printModule(m: IrModule): string {
+/**
+ * Debug locations for a module printed with them (debug-info.ts): the `!dbg` of each
+ * function and instruction, and the metadata nodes they name.
+ */
+export interface DebugLocations {
+  /** The subprogram of a function about to be printed, whose instructions have `locs`. */
+  subprogram(f: FnDecl, locs: readonly SourceLoc[]): string;
+  /** The location of an instruction of the function last given to `subprogram`. */
+  location(loc: SourceLoc | undefined): string;
+  /** The metadata, once every function is printed. */
+  finish(): string[];
+}
+
+export function printModule(m: IrModule, debug?: DebugLocations): string {
   const out: string[] = [
     `; ModuleID = '${m.unitName.replace(/[^\x20-\x7e]|'/g, '?')}'`,
     `source_filename = "${escapeBytes(m.unitName)}"`,
@@ -39,13 +55,14 @@ export function printModule(m: IrModule): string {
   for (const g of globals) out.push(printGlobal(g));
   for (const f of fns) {
     out.push('');
-    out.push(f.body ? new FnPrinter(m, f, f.body).print() : printDeclare(f));
+    out.push(f.body ? new FnPrinter(m, f, f.body, debug).print().text : printDeclare(f));
   }
   const intrinsics = [...m.intrinsics.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (intrinsics.length > 0) out.push('');
   for (const [name, ty] of intrinsics) {
     out.push(`declare ${showTy(ty.ret)} @${name}(${ty.params.map((p) => showTy(p.ty)).join(', ')})`);
   }
+  if (debug) out.push('', ...debug.finish());
   return out.join('\n') + '\n';
 }
 
@@ -53,7 +70,15 @@ export function printModule(m: IrModule): string {
 export function printFunction(m: IrModule, symbol: string): string | undefined {
   const f = m.symbols.get(symbol);
   if (!f || f.kind !== 'fn') return undefined;
-  return (f.body ? new FnPrinter(m, f, f.body).print() : printDeclare(f)) + '\n';
+  return (f.body ? new FnPrinter(m, f, f.body).print().text : printDeclare(f)) + '\n';
+}
+
+/** A defined function's text as `printFunction` prints it, and the source location of each of its lines. */
+export function printFunctionListing(m: IrModule, symbol: string): { text: string; locs: (SourceLoc | undefined)[] } | undefined {
+  const f = m.symbols.get(symbol);
+  if (!f || f.kind !== 'fn' || !f.body) return undefined;
+  const printed = new FnPrinter(m, f, f.body).print();
+  return { text: printed.text + '\n', locs: printed.locs };
 }
 
 // ---- types, names, constants
@@ -173,14 +198,17 @@ class FnPrinter {
   private readonly referenced = new Set<Block>();
   private readonly dropped = new Set<Inst>();
   private readonly lines: string[] = [];
+  /** The source location of each line of `lines`. */
+  private readonly locs: (SourceLoc | undefined)[] = [];
 
   constructor(
     private readonly m: IrModule,
     private readonly f: FnDecl,
     private readonly body: FnBody,
+    private readonly debug?: DebugLocations,
   ) {}
 
-  print(): string {
+  print(): { text: string; locs: (SourceLoc | undefined)[] } {
     const { f, body } = this;
     for (const b of body.blocks) if (b.term) for (const t of successors(b.term)) this.referenced.add(t);
     const blocks = body.blocks.filter((b) => this.keep(b));
@@ -190,11 +218,22 @@ class FnPrinter {
     for (const b of blocks) for (const i of b.insts) if (i.ty.kind !== 'void' && !this.dropped.has(i)) this.numbers.set(i, next++);
 
     const linkage = f.linkage === 'internal' ? 'internal ' : '';
-    this.lines.push(`define ${linkage}${showTy(f.fnTy.ret)} ${globalName(f.symbol)}(${paramList(f.fnTy, true)}) ${fnAttrs(f)} {`);
+    const sp = this.debug ? ` !dbg ${this.debug.subprogram(f, sourceLocs(blocks, this.dropped))}` : '';
+    this.push(`define ${linkage}${showTy(f.fnTy.ret)} ${globalName(f.symbol)}(${paramList(f.fnTy, true)}) ${fnAttrs(f)}${sp} {`, undefined);
     // The builder never hands out its entry block, so nothing branches to it: stack slots go there.
     blocks.forEach((b, i) => this.block(b, i === 0 ? body.allocas : []));
-    this.lines.push('}');
-    return this.lines.join('\n');
+    this.push('}', undefined);
+    return { text: this.lines.join('\n'), locs: this.locs };
+  }
+
+  private push(line: string, loc: SourceLoc | undefined): void {
+    this.lines.push(line);
+    this.locs.push(loc);
+  }
+
+  /** `, !dbg !N` after an instruction or terminator when printing with debug locations. */
+  private dbg(loc: SourceLoc | undefined): string {
+    return this.debug ? `, !dbg ${this.debug.location(loc)}` : '';
   }
 
   /** The builder widens every comparison to an i8 the core may only branch on: unused ones are left out. */
@@ -223,11 +262,11 @@ class FnPrinter {
   }
 
   private block(b: Block, allocas: Inst[]): void {
-    this.lines.push(`${b.label}:`);
+    this.push(`${b.label}:`, undefined);
     for (const a of allocas) this.inst(a);
     for (const i of b.insts) if (!this.dropped.has(i)) this.inst(i);
-    if (b.term) this.term(b.term);
-    else if (b.dead) this.lines.push('  unreachable');
+    if (b.term) this.term(b.term, b.termLoc);
+    else if (b.dead) this.push(`  unreachable${this.dbg(undefined)}`, undefined);
     else throw new Error(`${this.m.unitName}: ${this.f.symbol}: block '${b.label}' has no terminator`);
   }
 
@@ -276,7 +315,8 @@ class FnPrinter {
         text = `insertvalue ${this.typed(o.agg)}, ${this.typed(o.v)}, ${o.index}`;
         break;
     }
-    this.lines.push(def + text);
+    // Stack slots belong to the whole function: no location.
+    this.push(def + text + (o.op === 'alloca' ? '' : this.dbg(i.loc)), i.loc);
   }
 
   private call(ret: Ty, callee: Extract<Inst['op'], { op: 'call' }>['callee'], fnTy: FnType, args: CallArg[], noReturn: boolean): string {
@@ -302,27 +342,28 @@ class FnPrinter {
     return `call ${head} ${target}(${argText.join(', ')})${noReturn ? ' noreturn' : ''}`;
   }
 
-  private term(t: Term): void {
+  private term(t: Term, loc: SourceLoc | undefined): void {
+    const dbg = this.dbg(loc);
     switch (t.kind) {
       case 'br':
-        this.lines.push(`  br label %${t.to.label}`);
+        this.push(`  br label %${t.to.label}${dbg}`, loc);
         return;
       case 'condBr':
-        this.lines.push(`  br ${this.typed(t.cond)}, label %${t.then.label}, label %${t.otherwise.label}`);
+        this.push(`  br ${this.typed(t.cond)}, label %${t.then.label}, label %${t.otherwise.label}${dbg}`, loc);
         return;
       case 'switch': {
         const ty = typeOf(t.v);
         const bits = ty.kind === 'int' ? ty.bits : 64;
-        this.lines.push(`  switch ${this.typed(t.v)}, label %${t.otherwise.label} [`);
-        for (const [value, block] of t.cases) this.lines.push(`    ${showTy(ty)} ${showInt(bits, value)}, label %${block.label}`);
-        this.lines.push('  ]');
+        this.push(`  switch ${this.typed(t.v)}, label %${t.otherwise.label} [`, loc);
+        for (const [value, block] of t.cases) this.push(`    ${showTy(ty)} ${showInt(bits, value)}, label %${block.label}`, loc);
+        this.push(`  ]${dbg}`, loc);
         return;
       }
       case 'ret':
-        this.lines.push(t.value ? `  ret ${this.typed(t.value)}` : '  ret void');
+        this.push((t.value ? `  ret ${this.typed(t.value)}` : '  ret void') + dbg, loc);
         return;
       case 'unreachable':
-        this.lines.push('  unreachable');
+        this.push(`  unreachable${dbg}`, loc);
         return;
     }
   }
@@ -356,6 +397,16 @@ class FnPrinter {
       }
     }
   }
+}
+
+/** The source locations of the printed instructions and terminators of `blocks`, in order. */
+function sourceLocs(blocks: Block[], dropped: Set<Inst>): SourceLoc[] {
+  const out: SourceLoc[] = [];
+  for (const b of blocks) {
+    for (const i of b.insts) if (i.loc && !dropped.has(i)) out.push(i.loc);
+    if (b.termLoc) out.push(b.termLoc);
+  }
+  return out;
 }
 
 /** The values an instruction reads. */

@@ -55,6 +55,8 @@ export interface CoordinatorOptions {
   verify?: boolean;
   /** Work for the main thread once every unit is lowered, while the last backend jobs run. */
   whileCompiling?: () => void;
+  /** Called as each unit that had to be compiled has its object (fat LTO: each unit once lowered). */
+  onUnitDone?: (name: string) => void;
 }
 
 export interface CoordinatorResult {
@@ -141,8 +143,9 @@ export async function runCoordinator<M>(backend: WriteMethods<M>, works: UnitWor
     if (options.lto === 'off') {
       await pool.submit(async () => {
         out.post = await timed(w.name, () => backend.compile(module, options.module));
+        options.onUnitDone?.(w.name);
       });
-    }
+    } else if (options.lto === 'fat') options.onUnitDone?.(w.name);
     await yieldToEventLoop();
   }
   options.whileCompiling?.();
@@ -190,6 +193,7 @@ async function thinLto<M>(backend: WriteMethods<M>, works: UnitWork[], modules: 
       const t = performance.now();
       out.post = await backend.thinBackend(module, list.map((l) => ({ from: byName.get(l.from)!, symbols: l.symbols })), options.module);
       out.ms += performance.now() - t;
+      if (rebuilt.has(w.name)) options.onUnitDone?.(w.name);
     });
   }
 }

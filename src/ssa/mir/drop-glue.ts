@@ -1,5 +1,6 @@
 // Drop glue (rustc's `drop_in_place::<T>` shims): runs the type's own `Drop::drop`, then
-// drops each field that needs it, through the fields' own glue.
+// drops each field that needs it, through the fields' own glue. Glue has no MIR, so its
+// code has no source location.
 
 import { isZst } from '../layout/layout.js';
 import type { BackendTypes } from '../traits/index.js';

@@ -9,7 +9,7 @@ import { type Instance, MonoError } from '../../mono/types.js';
 import { LayoutError } from '../layout/layout-cx.js';
 import type { Layout } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
-import type { BackendTypes } from '../traits/index.js';
+import type { BackendTypes, SourceLoc } from '../traits/index.js';
 import { controlFlow, ssaLocals } from './analyze.js';
 import { codegenTerminator, storeCastRegs } from './block.js';
 import { finishPanicBlock } from './panic.js';
@@ -29,6 +29,7 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
   const cfg = controlFlow(body);
   const ssa = ssaLocals(body, cfg, argCount, layoutOf);
   const staticSlots = instance.def.kind === 'constBody';
+  bx.setSourceLoc(headerLoc(instance, file));
 
   const slot = (layout: Layout): PlaceRef<B> => {
     if (!staticSlots) return { ptr: bx.alloca(Math.max(1, layout.size), layout.align), layout };
@@ -107,16 +108,19 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
     const b = byId.get(id)!;
     bx.positionAtEnd(fx.blocks[b.id]!);
     if (b.cleanup) {
+      bx.setSourceLoc(undefined);
       bx.unreachable();
       continue;
     }
     for (const s of b.statements) {
+      bx.setSourceLoc({ file, span: s.span });
       try {
         codegenStatement(fx, s);
       } catch (e) {
         throw located(e, s.span);
       }
     }
+    bx.setSourceLoc({ file, span: b.terminator.span });
     try {
       codegenTerminator(fx, b);
     } catch (e) {
@@ -124,6 +128,17 @@ export function codegenFunction<B extends BackendTypes>(ucx: UnitCx<B>, instance
     }
   }
   finishPanicBlock(fx);
+}
+
+/**
+ * Where the prologue comes from (rustc gives it the body's span): the function's header,
+ * from the start of its line (`fn`, at column 1 in any dump) to the end of its name.
+ */
+function headerLoc(instance: Instance, file: SourceFile): SourceLoc | undefined {
+  const def = instance.def;
+  if (def.kind !== 'item' && def.kind !== 'constBody') return undefined;
+  const name = def.item.item.nameSpan;
+  return { file, span: { lo: file.text.lastIndexOf('\n', name.lo - 1) + 1, hi: name.hi } };
 }
 
 /** Gives an error without a location the span of the statement being lowered. */

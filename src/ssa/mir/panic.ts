@@ -15,6 +15,8 @@ export function panicBlock<B extends BackendTypes>(fx: FunctionCx<B>): B['Block'
 export function finishPanicBlock<B extends BackendTypes>(fx: FunctionCx<B>): void {
   if (fx.panicBlock === undefined) return;
   fx.bx.positionAtEnd(fx.panicBlock);
+  // Shared by every assert and checked operation of the function: none is its source.
+  fx.bx.setSourceLoc(undefined);
   callPanic(fx);
 }
 

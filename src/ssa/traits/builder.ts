@@ -2,6 +2,7 @@
 // conversions, memory, calls and terminators. Kept close to MIR's meaning rather than
 // to any one backend's instruction set; each backend maps these to its own form.
 
+import type { SourceFile, Span } from '../../diagnostics.js';
 import type { ConstMethods } from './consts.js';
 import type { BackendSig } from './declare.js';
 import type { IntrinsicMethods } from './intrinsics.js';
@@ -14,12 +15,26 @@ export type IntPredicate = 'eq' | 'ne' | 'ult' | 'ule' | 'ugt' | 'uge' | 'slt' |
 export type FloatPredicate = 'oeq' | 'une' | 'olt' | 'ole' | 'ogt' | 'oge';
 export type CheckedOp = 'add' | 'sub' | 'mul';
 
+/** Where code comes from: a MIR statement or terminator, or a function's header for its prologue. */
+export interface SourceLoc {
+  file: SourceFile;
+  span: Span;
+}
+
 export interface BuilderMethods<B extends BackendTypes> extends ConstMethods<B>, IntrinsicMethods<B> {
   // ---- blocks
   appendBlock(name: string): B['Block'];
   positionAtEnd(block: B['Block']): void;
   /** Parameter `i` of the function being built, in `BackendSig.params` order. */
   param(i: number): B['Value'];
+
+  // ---- source locations
+  /**
+   * The MIR the code built from now on comes from, until the next call (rustc's
+   * `set_debug_loc`); undefined for code that comes from no one statement (panic paths,
+   * glue). Only listings (`functionListing`) show it: compiled objects never change.
+   */
+  setSourceLoc(loc: SourceLoc | undefined): void;
 
   // ---- arithmetic and comparison (operands of one type; comparisons give an i8 0/1)
   intBinary(op: IntBinOp, a: B['Value'], b: B['Value']): B['Value'];

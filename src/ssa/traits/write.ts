@@ -4,6 +4,7 @@
 // module lowered in this build and one read back from the store take the same path.
 // All of it is deterministic: the same modules and options give the same bytes.
 
+import type { SourceFile } from '../../diagnostics.js';
 import type { ModuleOptions } from './misc.js';
 
 export interface ObjectFile {
@@ -44,6 +45,24 @@ export interface ThinImport {
   symbols: string[];
 }
 
+/** `ir`: the backend's own intermediate form as built (LLVM IR); `asm`: the assembly `compile` makes of it. */
+export type ListingForm = 'ir' | 'asm';
+
+/** A line of a listing (0-based) and the 1-based position of the MIR it came from. */
+export interface ListingLine {
+  output: number;
+  file: SourceFile;
+  line: number;
+  column: number;
+}
+
+/** One function's code, with the MIR position of every line that came from MIR. */
+export interface FunctionListing {
+  text: string;
+  /** In line order; lines of no statement (labels, directives, glue) have no entry. */
+  lines: ListingLine[];
+}
+
 export interface WriteMethods<M> {
   serialize(module: M): SerializedModule;
   /** Optimizes at `options.opt` and emits an ELF relocatable object. */
@@ -58,4 +77,10 @@ export interface WriteMethods<M> {
   thinBackend(module: SerializedModule, imports: ThinImport[], options: ModuleOptions): Promise<ObjectFile>;
   /** The text of one function of the module in the backend's own form (LLVM IR, assembly). */
   functionText(module: M, symbol: string): string | undefined;
+  /**
+   * One function of the module as a listing of `form`, assembly at the module's own
+   * `opt`. Undefined when the module defines no such function, or (assembly) when the
+   * optimizer left it no code of its own: inlined into every caller, then dropped.
+   */
+  functionListing(module: M, symbol: string, form: ListingForm): Promise<FunctionListing | undefined>;
 }

@@ -1,6 +1,6 @@
 // The Rust files a MIR text names in its impl and closure paths, read from beside the
-// MIR file when they exist. The library cannot see the file system; the CLI (and later
-// the daemon) hands them over, and they settle enum variant orders the MIR cannot show.
+// MIR file when they exist. The library cannot see the file system; the CLI and the
+// daemon hand them over, and they settle enum variant orders the MIR cannot show.
 
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

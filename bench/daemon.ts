@@ -1,0 +1,121 @@
+// The warm daemon on the benchmark crate: `codegend serve` on a workspace holding the
+// crate (one process for the whole round), then, from a JSON-RPC client on its socket:
+//   - no-change rebuild: a `codegend/build` request when nothing changed, to its answer;
+//   - one-function edit: the edited main.mir copied over the workspace's, to the
+//     `codegend/buildFinished` of the build the watcher started (its debounce included):
+//     the time until the executable is relinked.
+// Both are checked as the CLI's steps are: the no-change build compiles nothing, the edit
+// compiles exactly the units holding the edited function, and the executable prints the
+// edited crate's checksum.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMessageConnection, type MessageConnection, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
+import type { BuildFinishedParams } from '../server/protocol.js';
+import { CGUS, OPT } from './codegen.js';
+import { checksumLine } from './crate.js';
+import { type Timing, timingOf } from './timing.js';
+
+export interface DaemonInput {
+  cli: string;
+  baseDir: string;
+  editedDir: string;
+  editedUnits: string[];
+  /** What the edited crate's executable prints. */
+  editedChecksum: string;
+  reps: number;
+}
+
+export interface DaemonBench {
+  reps: number;
+  /** `codegend/build` with nothing changed: request to answer, as the client sees it. */
+  noChange: Timing;
+  /** Edit on disk to `codegend/buildFinished` (watcher, debounce, build, link). */
+  edit: Timing;
+  /** The edit's build as the daemon measured it (its report's `ms`). */
+  editBuildMs: Timing;
+  rebuilt: number;
+  units: number;
+}
+
+export async function measureDaemon(input: DaemonInput, log: (line: string) => void): Promise<DaemonBench> {
+  const noChange: number[] = [];
+  const edit: number[] = [];
+  const editBuild: number[] = [];
+  let shape: { rebuilt: number; units: number } | undefined;
+  for (let rep = 0; rep < input.reps; rep++) {
+    const root = mkdtempSync(join(tmpdir(), 'codegend-bench-daemon-'));
+    let daemon: ChildProcess | undefined;
+    let client: { connection: MessageConnection; socket: Socket } | undefined;
+    try {
+      log(`daemon: round ${rep + 1}/${input.reps}: start (cold build), no-change, edit ...`);
+      for (const f of ['main.mir', 'main.rs']) copyFileSync(join(input.baseDir, f), join(root, f));
+      writeFileSync(join(root, 'codegend.json'), JSON.stringify({ sources: ['main.mir'], output: 'main', opt: OPT, cgus: CGUS, lto: 'off' }));
+      daemon = spawn(process.execPath, [input.cli, 'serve', '--root', root], { stdio: ['ignore', 'ignore', 'inherit'] });
+      client = await connectWhenUp(join(root, '.codegend', 'daemon.sock'), daemon);
+      const finished: BuildFinishedParams[] = [];
+      client.connection.onNotification('codegend/buildFinished', (f: BuildFinishedParams) => {
+        finished.push(f);
+      });
+      // Waits for the build at start (cold), then builds once more: nothing changed.
+      await client.connection.sendRequest('codegend/build', {});
+      const t0 = performance.now();
+      const same = await client.connection.sendRequest<BuildFinishedParams>('codegend/build', {});
+      noChange.push(performance.now() - t0);
+      if (!same.ok || same.cgus.some((u) => u.reuse === 'No')) throw new Error(`the daemon's no-change build compiled something: ${JSON.stringify(same.cgus)}`);
+
+      const seen = finished.length;
+      const t1 = performance.now();
+      copyFileSync(join(input.editedDir, 'main.mir'), join(root, 'main.mir'));
+      const built = await waitFor(() => finished.slice(seen).find((f) => f.trigger === 'watch'), 120_000);
+      edit.push(performance.now() - t1);
+      editBuild.push(built.ms);
+      const rebuilt = built.cgus.filter((u) => u.reuse === 'No').map((u) => u.name).sort();
+      if (!built.ok || rebuilt.join() !== [...input.editedUnits].sort().join()) throw new Error(`the daemon's edit build must compile exactly ${input.editedUnits.join(', ')}, it compiled ${rebuilt.join(', ')}`);
+      const printed = checksumLine(join(root, 'main'), 'the daemon-built binary');
+      if (printed !== input.editedChecksum) throw new Error(`after the edit, the daemon-built binary prints ${printed}, expected ${input.editedChecksum}`);
+      shape ??= { rebuilt: rebuilt.length, units: built.cgus.length };
+      await client.connection.sendRequest('codegend/shutdown');
+    } finally {
+      client?.connection.dispose();
+      client?.socket.destroy();
+      daemon?.kill();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  return { reps: input.reps, noChange: timingOf(noChange), edit: timingOf(edit), editBuildMs: timingOf(editBuild), ...shape! };
+}
+
+async function connectWhenUp(path: string, daemon: ChildProcess): Promise<{ connection: MessageConnection; socket: Socket }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (daemon.exitCode !== null) throw new Error(`the daemon exited with status ${daemon.exitCode} before listening`);
+    if (existsSync(path)) {
+      const socket = await new Promise<Socket | undefined>((r) => {
+        const s = connect(path);
+        s.once('connect', () => r(s));
+        s.once('error', () => r(undefined));
+      });
+      if (socket) {
+        const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
+        connection.listen();
+        return { connection, socket };
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`the daemon did not listen on ${path}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function waitFor<T>(f: () => T | undefined, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out waiting for the daemon');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,366 @@
+// One workspace: a root with its configuration (manifest.ts), the text of its sources
+// (from disk, or from an editor that has a file open), and its builds. Builds never
+// interleave: a build asked for while one runs is queued, and every request made
+// meanwhile shares that one queued build (coalescing). A failed build keeps the
+// outputs of the last good one (the library links to a temporary file and renames it
+// into place only on success) and reports its diagnostics. What the last build found
+// stays in memory for the language features: where each item went, and its reuse.
+//
+// The workspace knows nothing of connections: it emits events (build started, progress,
+// build finished, diagnostics per file) that each client session forwards.
+
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { build, type BuildResult, type UnitPlacement } from '../src/build.js';
+import { crateNameOf } from '../src/prepare.js';
+import { type Diagnostic, SourceFile } from '../src/diagnostics.js';
+import { explainLastBuild, formatExplanation, frontEndOf } from '../src/incr/explain.js';
+import { crateKey } from '../src/incr/session.js';
+import { CacheError, WorkProductStore } from '../src/incr/store.js';
+import { VERSION } from '../src/version.js';
+import { buildReport } from './build-report.js';
+import { readRustCompanions } from './companions.js';
+import { loadWorkspaceConfig, ManifestError, type WorkspaceConfig } from './manifest.js';
+import type { BuildFinishedParams, BuildTrigger, CacheStatsResult, CleanResult, DiagnosticReport, ExplainResult, StatusResult, UnitsResult } from './protocol.js';
+
+export interface BuildStarted {
+  buildId: number;
+  trigger: BuildTrigger;
+}
+
+export interface BuildProgressEvent {
+  buildId: number;
+  done: number;
+  total: number;
+  unit?: string;
+}
+
+/** The diagnostics of every file that has or had some, by absolute path. */
+export type FileDiagnostics = Map<string, Diagnostic[]>;
+
+export interface WorkspaceEvents {
+  buildStarted: [BuildStarted];
+  progress: [BuildProgressEvent];
+  buildFinished: [BuildFinishedParams];
+  diagnostics: [FileDiagnostics];
+}
+
+/** How long a burst of edits may pause before it is built. */
+const DEBOUNCE_MS = 120;
+
+export interface WorkspaceOptions {
+  /** Parallel backend jobs (default: the number of cores). */
+  jobs?: number;
+}
+
+export class Workspace extends EventEmitter<WorkspaceEvents> {
+  /** Texts of the files an editor has open, which win over the disk. */
+  private readonly overlays = new Map<string, string>();
+  private buildCount = 0;
+  private running: Promise<BuildFinishedParams> | undefined;
+  private queued: { promise: Promise<BuildFinishedParams>; trigger: BuildTrigger } | undefined;
+  private last: BuildFinishedParams | undefined;
+  private lastFinishedAt = 0;
+  private lastGood: BuildResult | undefined;
+  /** Where the items went in the last build whose front end ran. */
+  private placementNow: UnitPlacement[] | undefined;
+  /** Files that had diagnostics in the last report, to clear them when they have none. */
+  private reported = new Set<string>();
+  private lastByFile: FileDiagnostics = new Map();
+  private configNow: WorkspaceConfig | undefined;
+  private configProblem: string | undefined;
+  private readonly started = Date.now();
+  clients = 0;
+
+  constructor(
+    readonly root: string,
+    private readonly options: WorkspaceOptions = {},
+  ) {
+    super();
+    this.reloadConfig();
+  }
+
+  /** The configuration, read again (the manifest or the files its globs match may have changed). */
+  reloadConfig(): WorkspaceConfig | undefined {
+    try {
+      this.configNow = loadWorkspaceConfig(this.root);
+      this.configProblem = undefined;
+    } catch (e) {
+      if (!(e instanceof ManifestError)) throw e;
+      this.configProblem = e.message;
+    }
+    return this.configProblem === undefined ? this.configNow : undefined;
+  }
+
+  get config(): WorkspaceConfig | undefined {
+    return this.configNow;
+  }
+
+  get lastBuild(): BuildFinishedParams | undefined {
+    return this.last;
+  }
+
+  get placement(): UnitPlacement[] | undefined {
+    return this.placementNow;
+  }
+
+  get building(): boolean {
+    return this.running !== undefined;
+  }
+
+  // ------------------------------------------------------------ documents
+
+  /** An editor opened or changed a file: its text replaces the disk's until it is closed. */
+  setOverlay(path: string, text: string): void {
+    this.overlays.set(path, text);
+  }
+
+  clearOverlay(path: string): void {
+    this.overlays.delete(path);
+  }
+
+  hasOverlay(path: string): boolean {
+    return this.overlays.has(path);
+  }
+
+  /** The text of a file as builds see it: the editor's, else the disk's. */
+  textOf(path: string): string | undefined {
+    const open = this.overlays.get(path);
+    if (open !== undefined) return open;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  isSource(path: string): boolean {
+    return this.configNow?.sources.includes(path) ?? false;
+  }
+
+  /** The workspace's sources as they are now (the editor's text where a file is open). */
+  sources(): SourceFile[] {
+    const out: SourceFile[] = [];
+    for (const path of this.configNow?.sources ?? []) {
+      const text = this.textOf(path);
+      if (text !== undefined) out.push(new SourceFile(path, text));
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------ builds
+
+  private debounce: NodeJS.Timeout | undefined;
+
+  /** A build soon: edits that come in a burst (a save of several files, typing) make one build. */
+  scheduleBuild(trigger: BuildTrigger, delayMs = DEBOUNCE_MS): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      void this.requestBuild(trigger);
+    }, delayMs);
+  }
+
+  /** Stops scheduled builds and waits for the running and queued ones. */
+  async settle(): Promise<void> {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = undefined;
+    await this.queued?.promise.catch(() => undefined);
+    await this.running?.catch(() => undefined);
+  }
+
+  /**
+   * A build of the whole workspace. While one runs, the next is queued and every request
+   * made meanwhile gets that same queued build: edits made during a build are in it.
+   */
+  requestBuild(trigger: BuildTrigger): Promise<BuildFinishedParams> {
+    if (!this.running) return this.start(trigger);
+    if (!this.queued) {
+      const promise = this.running.then(
+        () => this.startQueued(),
+        () => this.startQueued(),
+      );
+      this.queued = { promise, trigger };
+    }
+    return this.queued.promise;
+  }
+
+  private startQueued(): Promise<BuildFinishedParams> {
+    const trigger = this.queued!.trigger;
+    this.queued = undefined;
+    return this.start(trigger);
+  }
+
+  private start(trigger: BuildTrigger): Promise<BuildFinishedParams> {
+    const buildId = ++this.buildCount;
+    const run = this.run(buildId, trigger).finally(() => {
+      if (this.running === run) this.running = undefined;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async run(buildId: number, trigger: BuildTrigger): Promise<BuildFinishedParams> {
+    this.emit('buildStarted', { buildId, trigger });
+    const config = this.reloadConfig();
+    let result: BuildResult;
+    if (!config) {
+      result = this.failed([], [this.configProblem ?? 'the workspace has no configuration']);
+    } else {
+      const sources = this.sources();
+      const missing = config.sources.filter((p) => !sources.some((s) => s.name === p));
+      try {
+        mkdirSync(dirname(config.output), { recursive: true });
+        result =
+          missing.length > 0
+            ? this.failed([], missing.map((p) => `cannot read ${p}`))
+            : await build(sources, {
+                backend: config.backend,
+                opt: config.opt,
+                cgus: config.cgus,
+                emit: config.emit,
+                output: config.output,
+                linkArgs: config.link,
+                lto: config.lto,
+                jobs: this.options.jobs ?? availableParallelism(),
+                cache: config.cache,
+                rustSources: readRustCompanions(sources).filter((f) => f.name.startsWith(config.root)),
+                onProgress: (p) => this.emit('progress', { buildId, ...p }),
+              });
+      } catch (e) {
+        // A bug in codegend: reported like a tool failure; the daemon and the last good outputs stay.
+        result = this.failed([], [`internal error: ${(e as Error)?.message ?? String(e)}`]);
+      }
+    }
+    if (result.ok) this.lastGood = result;
+    if (result.placement) this.placementNow = result.placement;
+    const report = buildReport(result);
+    const finished: BuildFinishedParams = {
+      ...report,
+      diagnostics: [...report.diagnostics, ...(config ? [] : this.configDiagnostics())],
+      buildId,
+      trigger,
+      keptLastGood: !result.ok && this.lastGood?.output !== undefined && existsSync(this.lastGood.output),
+    };
+    this.last = finished;
+    this.lastFinishedAt = Date.now();
+    this.publishDiagnostics(result.diagnostics);
+    this.emit('buildFinished', finished);
+    return finished;
+  }
+
+  private failed(diagnostics: Diagnostic[], errors: string[]): BuildResult {
+    return { ok: false, frontEnd: 'skipped', diagnostics, units: [], toolErrors: errors, warnings: [], ms: 0 };
+  }
+
+  /** The manifest's problem as a diagnostic of the manifest file. */
+  private configDiagnostics(): DiagnosticReport[] {
+    const m = /^(.*?):(\d+):(\d+): error: (.*)$/s.exec(this.configProblem ?? '');
+    if (!m) return [];
+    const line = Number(m[2]);
+    const column = Number(m[3]);
+    return [{ severity: 'error', file: m[1]!, line, column, endLine: line, endColumn: column, message: m[4]! }];
+  }
+
+  private publishDiagnostics(diagnostics: Diagnostic[]): void {
+    const byFile: FileDiagnostics = new Map();
+    for (const path of this.reported) byFile.set(path, []);
+    for (const d of diagnostics) {
+      const list = byFile.get(d.file.name) ?? [];
+      list.push(d);
+      byFile.set(d.file.name, list);
+    }
+    this.reported = new Set([...byFile].filter(([, ds]) => ds.length > 0).map(([p]) => p));
+    this.lastByFile = new Map([...byFile].filter(([, ds]) => ds.length > 0));
+    this.emit('diagnostics', byFile);
+  }
+
+  /** The last build's diagnostics, by file (files without any left out). */
+  lastDiagnostics(): FileDiagnostics {
+    return this.lastByFile;
+  }
+
+  // ------------------------------------------------------------ the cache
+
+  private openStore<T>(f: (store: WorkProductStore, crate: string | undefined) => T, readonly = true): T | undefined {
+    const config = this.configNow;
+    if (!config || !existsSync(join(config.cache, 'cache.db'))) return undefined;
+    const store = WorkProductStore.open(config.cache, { readonly });
+    try {
+      const sources = config.sources.map((p) => new SourceFile(p, ''));
+      return f(store, sources.length > 0 ? crateKey(crateNameOf(sources), sources) : undefined);
+    } finally {
+      store.close();
+    }
+  }
+
+  cacheStats(): CacheStatsResult {
+    const s = this.openStore((store) => store.stats());
+    const dir = this.configNow?.cache ?? join(this.root, '.codegend');
+    if (!s) return { dir, schema: 0, crates: [], entries: 0, blobs: [], bytes: 0, maxBytes: 0, hits: [], misses: 0, corrupt: 0, evicted: 0, history: [] };
+    return { dir: s.dir, schema: s.schema, crates: s.crates, entries: s.entries, blobs: s.blobs, bytes: s.bytes, maxBytes: s.maxBytes, hits: s.hits, misses: s.misses, corrupt: s.corrupt, evicted: s.evicted, history: s.recent };
+  }
+
+  explain(target: string | undefined): ExplainResult {
+    const ex = this.openStore((store, crate) => (crate === undefined ? undefined : explainLastBuild(store, crate, target)));
+    if (!ex) return { build: null, units: [], text: 'no build to explain yet\n' };
+    return {
+      build: { id: ex.build.id ?? 0, ok: ex.build.ok, ms: ex.build.ms, startedAt: ex.build.startedAt, frontEnd: frontEndOf(ex.build) },
+      units: ex.units.map((u) => ({ name: u.name, reuse: u.reuse, reasons: u.reasons, matched: u.matched })),
+      text: formatExplanation(ex),
+    };
+  }
+
+  units(): UnitsResult {
+    const reuse = new Map(this.last?.cgus.map((u) => [u.name, u.reuse]));
+    return {
+      units: (this.placementNow ?? []).map((u) => ({
+        name: u.name,
+        reuse: reuse.get(u.name) ?? 'PostLto',
+        fingerprint: u.fingerprint,
+        items: u.items.map((i) => ({ key: i.key, symbol: i.symbol, linkage: i.linkage, fingerprint: i.fingerprint, location: this.locationOf(i.file, i.offset) })),
+      })),
+    };
+  }
+
+  private locationOf(file: string | undefined, offset: number | undefined): UnitsResult['units'][number]['items'][number]['location'] {
+    if (file === undefined || offset === undefined) return undefined;
+    const text = this.textOf(file);
+    if (text === undefined) return undefined;
+    const { line, col } = new SourceFile(file, text).position(offset);
+    return { file, line, column: col };
+  }
+
+  clean(): CleanResult {
+    const config = this.configNow;
+    if (!config) return { removed: 'nothing (the workspace has no configuration)' };
+    if (!existsSync(join(config.cache, 'cache.db'))) return { removed: 'nothing (no cache yet)' };
+    try {
+      this.openStore((store) => store.clean(), false);
+    } catch (e) {
+      if (!(e instanceof CacheError)) throw e;
+      for (const f of ['cache.db', 'cache.db-wal', 'cache.db-shm']) rmSync(join(config.cache, f), { force: true });
+    }
+    return { removed: `the work products in ${config.cache}` };
+  }
+
+  status(): StatusResult {
+    const problems = this.configProblem ? [this.configProblem] : [];
+    const mem = process.memoryUsage();
+    return {
+      version: VERSION,
+      root: this.root,
+      health: problems.length > 0 ? 'degraded' : 'ok',
+      problems,
+      building: this.running !== undefined,
+      queued: this.queued !== undefined,
+      lastBuild: this.last ? { buildId: this.last.buildId, ok: this.last.ok, ms: this.last.ms, finishedAt: this.lastFinishedAt, trigger: this.last.trigger } : null,
+      clients: this.clients,
+      uptimeMs: Date.now() - this.started,
+      memory: { rss: mem.rss, heapUsed: mem.heapUsed },
+    };
+  }
+}
+
