@@ -7,12 +7,13 @@ import { dirname, join } from 'node:path';
 import { SourceFile } from '../src/diagnostics.js';
 import { companionRustFiles } from '../src/mir/check.js';
 
-export function readRustCompanions(files: SourceFile[]): SourceFile[] {
+/** `allowed`: which paths may be read (the daemon reads nothing outside its workspace). */
+export function readRustCompanions(files: SourceFile[], allowed: (path: string) => boolean = () => true): SourceFile[] {
   const out = new Map<string, SourceFile>();
   for (const f of files) {
     for (const name of companionRustFiles(f.text)) {
       const path = join(dirname(f.name), name);
-      if (out.has(path)) continue;
+      if (out.has(path) || !allowed(path)) continue;
       try {
         out.set(path, new SourceFile(path, readFileSync(path, 'utf8')));
       } catch {

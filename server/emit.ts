@@ -30,7 +30,7 @@ export async function emitForWorkspace(workspace: Workspace, params: EmitParams,
     .digest('hex');
   const known = cache.get(key);
   if (known) return known;
-  const r = await emitFunction(sources, { backend: config.backend, opt: config.opt, cgus: config.cgus, function: name, form, rustSources: readRustCompanions(sources) });
+  const r = await emitFunction(sources, { backend: config.backend, opt: config.opt, cgus: config.cgus, function: name, form, rustSources: readRustCompanions(sources, (p) => workspace.contains(p)) });
   if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
   if (r.text === undefined) {
     const why = r.diagnostics.map((d) => renderDiagnostic(d).trimEnd()).join('\n') || `no code for \`${name}\``;

@@ -76,10 +76,11 @@ export function fromManifest(root: string, path: string, text: string): Workspac
   };
   for (const key of Object.keys(m)) if (!KEYS.includes(key)) fail(keyAt(key), `unknown key "${key}" (expected one of ${KEYS.join(', ')})`);
 
-  const inside = (key: string, p: string): string => {
+  /** `p` resolved, which must stay inside the root; `shown` is how the manifest spells it. */
+  const inside = (key: string, p: string, shown = p): string => {
     const abs = resolve(root, p);
     const rel = relative(root, abs);
-    if (rel.startsWith('..') || isAbsolute(rel)) fail(keyAt(key), `"${p}" is outside the workspace root ${root}`);
+    if (rel.startsWith('..') || isAbsolute(rel)) fail(keyAt(key), `"${shown}" is outside the workspace root ${root}`);
     return abs;
   };
   const oneOf = <T extends string | number>(key: string, allowed: readonly T[], fallback: T): T => {
@@ -90,7 +91,7 @@ export function fromManifest(root: string, path: string, text: string): Workspac
 
   const sources = m.sources;
   if (!Array.isArray(sources) || sources.length === 0 || sources.some((s) => typeof s !== 'string' || s.length === 0)) return fail(keyAt('sources'), '"sources" must be a non-empty array of paths or globs');
-  for (const s of sources as string[]) inside('sources', s.replace(/[*?].*$/, '') || '.');
+  for (const s of sources as string[]) inside('sources', s.replace(/[*?].*$/, '') || '.', s);
   if (typeof m.output !== 'string' || m.output.length === 0) return fail(keyAt('output'), '"output" must be the path of the program or library to produce');
   const output = inside('output', m.output);
   let cgus = 16;

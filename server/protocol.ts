@@ -139,6 +139,8 @@ export interface StatusResult {
   health: 'ok' | 'degraded';
   problems: string[];
   building: boolean;
+  /** The build running now: what started it and how far it got. */
+  current: { buildId: number; trigger: BuildTrigger; done: number; total: number } | null;
   queued: boolean;
   lastBuild: { buildId: number; ok: boolean; ms: number; finishedAt: number; trigger: BuildTrigger } | null;
   clients: number;

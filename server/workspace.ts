@@ -12,7 +12,7 @@
 import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { build, type BuildResult, type UnitPlacement } from '../src/build.js';
 import { crateNameOf } from '../src/prepare.js';
 import { type Diagnostic, SourceFile } from '../src/diagnostics.js';
@@ -70,6 +70,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   private reported = new Set<string>();
   private lastByFile: FileDiagnostics = new Map();
   private configNow: WorkspaceConfig | undefined;
+  private current: StatusResult['current'] = null;
   private configProblem: string | undefined;
   private readonly started = Date.now();
   clients = 0;
@@ -125,10 +126,17 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     return this.overlays.has(path);
   }
 
-  /** The text of a file as builds see it: the editor's, else the disk's. */
+  /** Whether a path is inside the workspace's root, the only place the daemon reads and writes. */
+  contains(path: string): boolean {
+    const rel = relative(this.config?.root ?? this.root, path);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  }
+
+  /** The text of a file as builds see it: the editor's, else the disk's (inside the workspace only). */
   textOf(path: string): string | undefined {
     const open = this.overlays.get(path);
     if (open !== undefined) return open;
+    if (!this.contains(path)) return undefined;
     try {
       return readFileSync(path, 'utf8');
     } catch {
@@ -203,6 +211,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   }
 
   private async run(buildId: number, trigger: BuildTrigger): Promise<BuildFinishedParams> {
+    this.current = { buildId, trigger, done: 0, total: 0 };
     this.emit('buildStarted', { buildId, trigger });
     const config = this.reloadConfig();
     let result: BuildResult;
@@ -226,8 +235,11 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
                 lto: config.lto,
                 jobs: this.options.jobs ?? availableParallelism(),
                 cache: config.cache,
-                rustSources: readRustCompanions(sources).filter((f) => f.name.startsWith(config.root)),
-                onProgress: (p) => this.emit('progress', { buildId, ...p }),
+                rustSources: readRustCompanions(sources, (p) => this.contains(p)),
+                onProgress: (p) => {
+                  this.current = { buildId, trigger, done: p.done, total: p.total };
+                  this.emit('progress', { buildId, ...p });
+                },
               });
       } catch (e) {
         // A bug in codegend: reported like a tool failure; the daemon and the last good outputs stay.
@@ -245,6 +257,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       keptLastGood: !result.ok && this.lastGood?.output !== undefined && existsSync(this.lastGood.output),
     };
     this.last = finished;
+    this.current = null;
     this.lastFinishedAt = Date.now();
     this.publishDiagnostics(result.diagnostics);
     this.emit('buildFinished', finished);
@@ -355,6 +368,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       health: problems.length > 0 ? 'degraded' : 'ok',
       problems,
       building: this.running !== undefined,
+      current: this.current,
       queued: this.queued !== undefined,
       lastBuild: this.last ? { buildId: this.last.buildId, ok: this.last.ok, ms: this.last.ms, finishedAt: this.lastFinishedAt, trigger: this.last.trigger } : null,
       clients: this.clients,
