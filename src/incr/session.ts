@@ -76,6 +76,8 @@ export class IncrementalSession {
   readonly warnings: string[] = [];
   private readonly previous: Map<string, UnitRecord>;
   private readonly blobs = new Map<string, { kind: BlobKind; bytes: Uint8Array }>();
+  /** Blobs read from the store this build, by their checked hash: not hashed again when they go back. */
+  private readonly verified = new WeakMap<Uint8Array, string>();
   /** Blobs whose hash check failed during this build. */
   readonly corrupt: string[] = [];
 
@@ -132,6 +134,7 @@ export class IncrementalSession {
     if (!hash || !this.store) return undefined;
     const bytes = this.store.readBlob(hash);
     if (!bytes) this.corrupt.push(`${name} (${kind === 'pre' ? 'pre-LTO module' : 'object'})`);
+    else this.verified.set(bytes, hash);
     return bytes;
   }
 
@@ -151,7 +154,7 @@ export class IncrementalSession {
    * sent too: another process's commit may collect them before ours lands.
    */
   put(kind: BlobKind, bytes: Uint8Array): string {
-    const hash = blobHash(bytes);
+    const hash = this.verified.get(bytes) ?? blobHash(bytes);
     if (this.store) this.blobs.set(hash, { kind, bytes });
     return hash;
   }

@@ -282,9 +282,14 @@ export class WorkProductStore {
     return { ...change.build, id };
   }
 
+  /**
+   * Writes the blobs the store lacks. The check runs inside the commit's write
+   * transaction, so no other process can collect a blob between the check and the commit.
+   */
   private insertBlobs(blobs: CommitChange['blobs'], clock: number): void {
-    const insert = this.stmt('INSERT OR IGNORE INTO blobs (hash, kind, size, last_used, bytes) VALUES (?, ?, ?, ?, ?)');
-    for (const b of blobs) insert.run(b.hash, b.kind, b.bytes.byteLength, clock, asBuffer(b.bytes));
+    const has = this.stmt('SELECT 1 FROM blobs WHERE hash = ?').pluck();
+    const insert = this.stmt('INSERT INTO blobs (hash, kind, size, last_used, bytes) VALUES (?, ?, ?, ?, ?)');
+    for (const b of blobs) if (!has.get(b.hash)) insert.run(b.hash, b.kind, b.bytes.byteLength, clock, asBuffer(b.bytes));
   }
 
   private replaceUnits(crate: string, units: PreparedUnit[], clock: number): void {
