@@ -14,7 +14,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMessageConnection, type MessageConnection, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
-import type { BuildFinishedParams } from '../server/protocol.js';
+import type { BuildFinishedParams, StatusResult } from '../server/protocol.js';
 import { CGUS, OPT } from './codegen.js';
 import { checksumLine } from './crate.js';
 import { type Timing, timingOf } from './timing.js';
@@ -39,12 +39,15 @@ export interface DaemonBench {
   editBuildMs: Timing;
   rebuilt: number;
   units: number;
+  /** The daemon's resident memory after the edit's build (`codegend/status`), in MB. */
+  rssMB: Timing;
 }
 
 export async function measureDaemon(input: DaemonInput, log: (line: string) => void): Promise<DaemonBench> {
   const noChange: number[] = [];
   const edit: number[] = [];
   const editBuild: number[] = [];
+  const rss: number[] = [];
   let shape: { rebuilt: number; units: number } | undefined;
   for (let rep = 0; rep < input.reps; rep++) {
     const root = mkdtempSync(join(tmpdir(), 'codegend-bench-daemon-'));
@@ -78,6 +81,8 @@ export async function measureDaemon(input: DaemonInput, log: (line: string) => v
       const printed = checksumLine(join(root, 'main'), 'the daemon-built binary');
       if (printed !== input.editedChecksum) throw new Error(`after the edit, the daemon-built binary prints ${printed}, expected ${input.editedChecksum}`);
       shape ??= { rebuilt: rebuilt.length, units: built.cgus.length };
+      const status = await client.connection.sendRequest<StatusResult>('codegend/status');
+      rss.push(status.memory.rss / (1024 * 1024));
       await client.connection.sendRequest('codegend/shutdown');
     } finally {
       client?.connection.dispose();
@@ -86,7 +91,7 @@ export async function measureDaemon(input: DaemonInput, log: (line: string) => v
       rmSync(root, { recursive: true, force: true });
     }
   }
-  return { reps: input.reps, noChange: timingOf(noChange), edit: timingOf(edit), editBuildMs: timingOf(editBuild), ...shape! };
+  return { reps: input.reps, noChange: timingOf(noChange), edit: timingOf(edit), editBuildMs: timingOf(editBuild), rssMB: timingOf(rss), ...shape! };
 }
 
 async function connectWhenUp(path: string, daemon: ChildProcess): Promise<{ connection: MessageConnection; socket: Socket }> {

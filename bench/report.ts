@@ -79,7 +79,7 @@ warm daemon: codegend serve on a workspace of the same crate, one daemon per rou
     ['no-change rebuild', ms(d.noChange.medianMs), range(d.noChange), ms(c.noChange.wall.medianMs), ms(b.rustc.noChange.medianMs), ratio(d.noChange.medianMs, c.noChange.wall.medianMs), ratio(d.noChange.medianMs, b.rustc.noChange.medianMs), `0/${d.units}`],
     [`one-function edit (${b.editedFn})`, ms(d.edit.medianMs), range(d.edit), ms(c.edit.wall.medianMs), ms(b.rustc.edit.medianMs), ratio(d.edit.medianMs, c.edit.wall.medianMs), ratio(d.edit.medianMs, b.rustc.edit.medianMs), `${d.rebuilt}/${d.units}`],
   ]));
-  console.log(`  the edit's build inside the daemon (its report's ms): ${ms(d.editBuildMs.medianMs)} ms`);
+  console.log(`  the edit's build inside the daemon (its report's ms): ${ms(d.editBuildMs.medianMs)} ms; the daemon's RSS after it: ${d.rssMB.medianMs.toFixed(0)} MB`);
 }
 
 function printIncremental(b: IncrementalBench, mir: string): void {
