@@ -1,7 +1,15 @@
-// Bundles the CLI (and the benchmark driver) into dist/ with esbuild.
-// Runs from `npm install` (prepare), so a fresh clone gets a working `npx codegend`.
+// Bundles the CLI (and the benchmark driver) into dist/, and the VS Code extension into
+// client/vscode/dist/, with esbuild. Runs from `npm install` (prepare), so a fresh clone
+// gets a working `npx codegend`.
+//
+//     node scripts/bundle.mjs                      everything
+//     node scripts/bundle.mjs extension [OUTFILE]  the extension only (tests bundle a private copy)
+//
+// Every file is written beside its place and renamed into it: tests run and package the
+// bundles while other tests rebuild them, and must never see half a file.
 import { build } from 'esbuild';
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const common = {
   bundle: true,
@@ -16,12 +24,47 @@ const common = {
   banner: { js: "import { createRequire as __cjsRequire } from 'node:module'; const require = __cjsRequire(import.meta.url);" },
 };
 
-await build({
-  ...common,
-  entryPoints: ['client/cli.ts'],
-  outfile: 'dist/codegend.mjs',
-  banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
-});
-chmodSync('dist/codegend.mjs', 0o755);
+/** esbuild's build, its outputs renamed into place (`mode` for the ones ending in .mjs or .js). */
+async function bundle(options, mode = 0o644) {
+  const result = await build({ ...options, write: false });
+  for (const f of result.outputFiles) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    chmodSync(tmp, f.path.endsWith('.map') ? 0o644 : mode);
+    renameSync(tmp, f.path);
+  }
+}
 
-await build({ ...common, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.mjs' });
+// The editor loads extensions with require() and provides `vscode` itself; the language
+// client and the protocol are bundled in, so the .vsix needs no node_modules.
+async function bundleExtension(outfile = 'client/vscode/dist/extension.js') {
+  await bundle({
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    external: ['vscode'],
+    entryPoints: ['client/vscode/extension.mts'],
+    outfile,
+  });
+}
+
+const [what, outfile] = process.argv.slice(2);
+if (what === 'extension') {
+  await bundleExtension(outfile);
+} else {
+  await bundle(
+    {
+      ...common,
+      entryPoints: ['client/cli.ts'],
+      outfile: 'dist/codegend.mjs',
+      banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
+    },
+    0o755,
+  );
+  await bundle({ ...common, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.mjs' });
+  await bundleExtension();
+}

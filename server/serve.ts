@@ -63,6 +63,7 @@ export interface Daemon {
 }
 
 export async function serve(options: ServeOptions): Promise<Daemon> {
+  keepGoingOnStrayErrors();
   const root = resolve(options.root);
   const workspace = new Workspace(root, { jobs: options.jobs });
   const sockets = new Set<Socket>();
@@ -115,6 +116,21 @@ export async function serve(options: ServeOptions): Promise<Daemon> {
   if (options.watch !== false) watcher = watchWorkspace(workspace);
   if (options.buildAtStart !== false && workspace.config) void workspace.requestBuild('start');
   return { workspace, socket: socketPath, stop, stopped };
+}
+
+let guarded = false;
+
+/**
+ * An error no handler caught (a library callback on a connection that just closed) is a
+ * bug to report, not a reason to drop every other client: it is logged, and the daemon
+ * goes on.
+ */
+function keepGoingOnStrayErrors(): void {
+  if (guarded) return;
+  guarded = true;
+  const report = (what: string) => (e: unknown) => process.stderr.write(`codegend: internal error (${what}), the daemon goes on: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.on('uncaughtException', report('uncaught exception'));
+  process.on('unhandledRejection', report('unhandled rejection'));
 }
 
 /** A problem that keeps the daemon from starting, said plainly. */

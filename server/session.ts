@@ -60,7 +60,14 @@ export class ClientSession {
       if (!this.closed) writer.write(response).catch(() => undefined);
     });
     let shutdownReceived = false;
-    this.connection = createConnection((logger) => createProtocolConnection(reader, writer, logger), {
+    // The library's own complaints go to the daemon's stderr: logging them to a client whose
+    // connection is already gone would throw.
+    const complain = (m: string) => {
+      // Whatever could not be written to a client that has just left is no news.
+      if (!this.closed && output.writable) process.stderr.write(`codegend: connection: ${m}\n`);
+    };
+    const logger = { error: complain, warn: complain, info: () => undefined, log: () => undefined };
+    this.connection = createConnection(() => createProtocolConnection(reader, writer, logger), {
       get shutdownReceived() {
         return shutdownReceived;
       },

@@ -80,6 +80,8 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     private readonly options: WorkspaceOptions = {},
   ) {
     super();
+    // Every client session listens; there may be any number of them.
+    this.setMaxListeners(0);
     this.reloadConfig();
   }
 
