@@ -8,7 +8,9 @@ import { crateNameOf } from '../src/build.js';
 import { SourceFile } from '../src/diagnostics.js';
 import { explainLastBuild, formatExplanation, frontEndOf, latestCrate } from '../src/incr/explain.js';
 import { crateKey } from '../src/incr/session.js';
-import { CacheError, type CacheStats, WorkProductStore } from '../src/incr/store.js';
+import { CacheError, WorkProductStore } from '../src/incr/store.js';
+import { cacheStatsResult } from '../server/cache-stats.js';
+import { formatCacheStats } from './cache-stats-text.js';
 import { parseArgs, type ParsedArgs, UsageError } from './args.js';
 
 export const CACHE_DIR_NAME = '.codegend';
@@ -66,7 +68,7 @@ export function statsCommand(args: string[]): number {
   const p = parseArgs(args, { values: ['--cache'], switches: ['--json'] });
   return withStore(p, (store) => {
     const s = store.stats();
-    process.stdout.write(p.switches.has('--json') ? JSON.stringify(s) + '\n' : formatStats(s));
+    process.stdout.write(p.switches.has('--json') ? JSON.stringify(s) + '\n' : formatCacheStats(cacheStatsResult(s)));
     return 0;
   });
 }
@@ -113,33 +115,4 @@ function withStore(p: ParsedArgs, f: (store: WorkProductStore) => number): numbe
   } finally {
     store?.close();
   }
-}
-
-const MIB = 1024 * 1024;
-
-function formatStats(s: CacheStats): string {
-  const size = (n: number) => (n >= MIB ? `${(n / MIB).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`);
-  const hits = s.hits.reduce((a, h) => a + h.count, 0);
-  const total = hits + s.misses;
-  const row = (label: string, value: string) => `${label.padEnd(34)}${value}`;
-  const lines = [
-    row('Cache location', s.dir),
-    row('Schema version', String(s.schema)),
-    row('Crates', String(s.crates.length)),
-    row('Units (entries)', String(s.entries)),
-    ...s.blobs.map((b) => row(`  ${b.kind === 'pre' ? 'pre-LTO modules' : b.kind === 'post' ? 'objects' : 'fat LTO objects'}`, `${b.count} (${size(b.bytes)})`)),
-    row('Cache size', `${size(s.bytes)} of ${size(s.maxBytes)}`),
-    ...s.hits.map((h) => row(`Hits (${h.kind})`, String(h.count))),
-    row('Misses (rebuilt units)', String(s.misses)),
-    row('Hit rate', total > 0 ? `${((100 * hits) / total).toFixed(1)} %` : '-'),
-    row('Corrupt blobs detected', String(s.corrupt)),
-    row('Evicted blobs', String(s.evicted)),
-    '',
-    'Recent builds:',
-  ];
-  for (const b of s.recent) {
-    lines.push(`  #${b.id} ${new Date(b.startedAt).toISOString()} ${b.crate}: ${b.ok ? 'ok' : 'failed'}, ${b.ms} ms, ${b.units} units: ${b.compiled} compiled, ${b.reusedPost} PostLto, ${b.reusedPre} PreLto`);
-  }
-  if (s.recent.length === 0) lines.push('  (none)');
-  return lines.join('\n') + '\n';
 }

@@ -21,6 +21,7 @@ import { crateKey } from '../src/incr/session.js';
 import { CacheError, WorkProductStore } from '../src/incr/store.js';
 import { VERSION } from '../src/version.js';
 import { buildReport } from './build-report.js';
+import { cacheStatsResult, emptyCacheStats } from './cache-stats.js';
 import { readRustCompanions } from './companions.js';
 import { loadWorkspaceConfig, ManifestError, type WorkspaceConfig } from './manifest.js';
 import type { BuildFinishedParams, BuildTrigger, CacheStatsResult, CleanResult, DiagnosticReport, ExplainResult, StatusResult, UnitsResult } from './protocol.js';
@@ -313,9 +314,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   cacheStats(): CacheStatsResult {
     const s = this.openStore((store) => store.stats());
-    const dir = this.configNow?.cache ?? join(this.root, '.codegend');
-    if (!s) return { dir, schema: 0, crates: [], entries: 0, blobs: [], bytes: 0, maxBytes: 0, hits: [], misses: 0, corrupt: 0, evicted: 0, history: [] };
-    return { dir: s.dir, schema: s.schema, crates: s.crates, entries: s.entries, blobs: s.blobs, bytes: s.bytes, maxBytes: s.maxBytes, hits: s.hits, misses: s.misses, corrupt: s.corrupt, evicted: s.evicted, history: s.recent };
+    return s ? cacheStatsResult(s) : emptyCacheStats(this.configNow?.cache ?? join(this.root, '.codegend'));
   }
 
   explain(target: string | undefined): ExplainResult {
