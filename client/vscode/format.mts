@@ -138,21 +138,8 @@ export function formatExplain(result: ExplainResult, target: string | undefined)
   const heading = `Explain Rebuild: ${target === undefined ? 'every unit' : target}`;
   if (!result.build) return `${heading}\nNo build to explain yet: run “codegend: Build”.\n`;
   if (target !== undefined && result.units.length === 0) return `${heading}\nNo unit or function matching '${target}' in the last build (#${result.build.id}).\n`;
-  // The daemon renders the same text as the CLI; the structured form is the fallback.
-  const body = result.text.trim().length > 0 ? result.text.trimEnd() : explainFromUnits(result);
-  return `${heading}\n${body}\n`;
-}
-
-function explainFromUnits(result: ExplainResult): string {
-  const b = result.build!;
-  const lines = [`last build (#${b.id}, ${b.ok ? 'succeeded' : 'failed'}, ${b.ms} ms):`];
-  if (b.frontEnd) lines.push(`  front end: ${b.frontEnd.kind}${b.frontEnd.why ? ` (${b.frontEnd.why})` : ''}`);
-  for (const u of result.units) {
-    const holds = u.matched.length > 0 ? ` (holds ${u.matched.join(', ')})` : '';
-    lines.push(`  ${u.name}: ${u.reuse === 'No' ? 'rebuilt' : `reused (${u.reuse})`}${holds}`);
-    for (const r of u.reasons) lines.push(`    - ${r}`);
-  }
-  return lines.join('\n');
+  // The daemon renders the same text as `codegend explain`.
+  return `${heading}\n${result.text.trimEnd()}\n`;
 }
 
 

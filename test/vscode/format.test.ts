@@ -150,21 +150,6 @@ describe('the reports', () => {
     expect(formatExplain(explained, 'f').split('\n')[0]).toBe('Explain Rebuild: f');
   });
 
-  it('Explain Rebuild: the structured result when the daemon sent no text', () => {
-    expect(formatExplain({ ...explained, text: '' }, 'f')).toBe(
-      [
-        'Explain Rebuild: f',
-        'last build (#9, succeeded, 850 ms):',
-        '  front end: full (a new item)',
-        '  m0: rebuilt (holds f)',
-        '    - the body of f changed',
-        '    - the signature of g changed',
-        '  m1: reused (PostLto)',
-        '',
-      ].join('\n'),
-    );
-  });
-
   it('Explain Rebuild: no build, or nothing matching', () => {
     expect(formatExplain({ build: null, units: [], text: '' }, undefined)).toBe('Explain Rebuild: every unit\nNo build to explain yet: run “codegend: Build”.\n');
     expect(formatExplain({ ...explained, units: [] }, 'zz')).toBe("Explain Rebuild: zz\nNo unit or function matching 'zz' in the last build (#9).\n");
