@@ -65,6 +65,12 @@ export interface Daemon {
 export async function serve(options: ServeOptions): Promise<Daemon> {
   keepGoingOnStrayErrors();
   const root = resolve(options.root);
+  // The backend's and the linker's scratch files (theirs and their tools', through
+  // TMPDIR) stay inside the workspace too.
+  const scratch = join(daemonDir(root), 'tmp');
+  rmSync(scratch, { recursive: true, force: true });
+  mkdirSync(scratch, { recursive: true });
+  process.env.TMPDIR = scratch;
   const workspace = new Workspace(root, { jobs: options.jobs });
   const sockets = new Set<Socket>();
   let server: Server | undefined;
@@ -83,6 +89,7 @@ export async function serve(options: ServeOptions): Promise<Daemon> {
         setTimeout(() => s.destroy(), 1000).unref();
       }
       await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      rmSync(scratch, { recursive: true, force: true });
       if (socketPath) {
         rmSync(socketPath, { force: true });
         const record = daemonRecordPath(root);

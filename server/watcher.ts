@@ -6,10 +6,11 @@
 
 import { basename, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { MANIFEST_NAME, matchesSources } from './manifest.js';
+import { CACHE_DIR_NAME, MANIFEST_NAME, matchesSources } from './manifest.js';
 import type { Workspace } from './workspace.js';
 
-const NEVER_WATCHED = new Set(['.git', 'node_modules']);
+/** Version control, dependencies, and the daemon's own files (cache, socket, scratch). */
+const NEVER_WATCHED = new Set(['.git', 'node_modules', CACHE_DIR_NAME]);
 
 export function watchWorkspace(workspace: Workspace): FSWatcher {
   const root = workspace.root;
