@@ -92,8 +92,8 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       this.configNow = loadWorkspaceConfig(this.root);
       this.configProblem = undefined;
     } catch (e) {
-      if (!(e instanceof ManifestError)) throw e;
-      this.configProblem = e.message;
+      // An unreadable manifest or directory is a problem with the workspace, not a crash.
+      this.configProblem = e instanceof ManifestError ? e.message : `${this.root}: error: cannot read the workspace: ${(e as Error).message}`;
     }
     return this.configProblem === undefined ? this.configNow : undefined;
   }
@@ -329,22 +329,27 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   units(): UnitsResult {
     const reuse = new Map(this.last?.cgus.map((u) => [u.name, u.reuse]));
+    // One line index per file, however many items it holds.
+    const files = new Map<string, SourceFile | undefined>();
+    const locationOf = (file: string | undefined, offset: number | undefined) => {
+      if (file === undefined || offset === undefined) return undefined;
+      if (!files.has(file)) {
+        const text = this.textOf(file);
+        files.set(file, text === undefined ? undefined : new SourceFile(file, text));
+      }
+      const f = files.get(file);
+      if (!f) return undefined;
+      const { line, col } = f.position(offset);
+      return { file, line, column: col };
+    };
     return {
       units: (this.placementNow ?? []).map((u) => ({
         name: u.name,
         reuse: reuse.get(u.name) ?? 'PostLto',
         fingerprint: u.fingerprint,
-        items: u.items.map((i) => ({ key: i.key, symbol: i.symbol, linkage: i.linkage, fingerprint: i.fingerprint, location: this.locationOf(i.file, i.offset) })),
+        items: u.items.map((i) => ({ key: i.key, symbol: i.symbol, linkage: i.linkage, fingerprint: i.fingerprint, location: locationOf(i.file, i.offset) })),
       })),
     };
-  }
-
-  private locationOf(file: string | undefined, offset: number | undefined): UnitsResult['units'][number]['items'][number]['location'] {
-    if (file === undefined || offset === undefined) return undefined;
-    const text = this.textOf(file);
-    if (text === undefined) return undefined;
-    const { line, col } = new SourceFile(file, text).position(offset);
-    return { file, line, column: col };
   }
 
   clean(): CleanResult {
