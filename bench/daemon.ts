@@ -19,6 +19,9 @@ import { CGUS, OPT } from './codegen.js';
 import { checksumLine } from './crate.js';
 import { type Timing, timingOf } from './timing.js';
 
+/** Long enough for the daemon to give the build's memory back (server/memory.ts). */
+const IDLE_MS = 3000;
+
 export interface DaemonInput {
   cli: string;
   baseDir: string;
@@ -39,8 +42,9 @@ export interface DaemonBench {
   editBuildMs: Timing;
   rebuilt: number;
   units: number;
-  /** The daemon's resident memory after the edit's build (`codegend/status`), in MB. */
+  /** The daemon's resident memory right after the edit's build, and once it has been idle for a while (`codegend/status`), in MB. */
   rssMB: Timing;
+  idleRssMB: Timing;
 }
 
 export async function measureDaemon(input: DaemonInput, log: (line: string) => void): Promise<DaemonBench> {
@@ -48,6 +52,7 @@ export async function measureDaemon(input: DaemonInput, log: (line: string) => v
   const edit: number[] = [];
   const editBuild: number[] = [];
   const rss: number[] = [];
+  const idleRss: number[] = [];
   let shape: { rebuilt: number; units: number } | undefined;
   for (let rep = 0; rep < input.reps; rep++) {
     const root = mkdtempSync(join(tmpdir(), 'codegend-bench-daemon-'));
@@ -83,6 +88,9 @@ export async function measureDaemon(input: DaemonInput, log: (line: string) => v
       shape ??= { rebuilt: rebuilt.length, units: built.cgus.length };
       const status = await client.connection.sendRequest<StatusResult>('codegend/status');
       rss.push(status.memory.rss / (1024 * 1024));
+      await new Promise((r) => setTimeout(r, IDLE_MS));
+      const idle = await client.connection.sendRequest<StatusResult>('codegend/status');
+      idleRss.push(idle.memory.rss / (1024 * 1024));
       await client.connection.sendRequest('codegend/shutdown');
     } finally {
       client?.connection.dispose();
@@ -91,7 +99,7 @@ export async function measureDaemon(input: DaemonInput, log: (line: string) => v
       rmSync(root, { recursive: true, force: true });
     }
   }
-  return { reps: input.reps, noChange: timingOf(noChange), edit: timingOf(edit), editBuildMs: timingOf(editBuild), rssMB: timingOf(rss), ...shape! };
+  return { reps: input.reps, noChange: timingOf(noChange), edit: timingOf(edit), editBuildMs: timingOf(editBuild), rssMB: timingOf(rss), idleRssMB: timingOf(idleRss), ...shape! };
 }
 
 async function connectWhenUp(path: string, daemon: ChildProcess): Promise<{ connection: MessageConnection; socket: Socket }> {

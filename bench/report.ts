@@ -72,14 +72,14 @@ function printDaemon(d: DaemonBench, b: IncrementalBench): void {
   console.log(`
 warm daemon: codegend serve on a workspace of the same crate, one daemon per round, median of ${d.reps} rounds`);
   console.log('  no-change: a codegend/build request to its answer; edit: main.mir copied over to the codegend/buildFinished');
-  console.log('  of the watcher\'s build (the executable relinked; the watcher\'s 120 ms debounce included)\n');
+  console.log('  of the watcher\'s build (the executable relinked; the watcher\'s 50 ms debounce included)\n');
   const c = b.codegend;
   console.log(formatTable([
     ['step', 'daemon ms', 'min-max', 'one-shot CLI ms', 'rustc ms', 'daemon/CLI', 'daemon/rustc', 'units rebuilt'],
     ['no-change rebuild', ms(d.noChange.medianMs), range(d.noChange), ms(c.noChange.wall.medianMs), ms(b.rustc.noChange.medianMs), ratio(d.noChange.medianMs, c.noChange.wall.medianMs), ratio(d.noChange.medianMs, b.rustc.noChange.medianMs), `0/${d.units}`],
     [`one-function edit (${b.editedFn})`, ms(d.edit.medianMs), range(d.edit), ms(c.edit.wall.medianMs), ms(b.rustc.edit.medianMs), ratio(d.edit.medianMs, c.edit.wall.medianMs), ratio(d.edit.medianMs, b.rustc.edit.medianMs), `${d.rebuilt}/${d.units}`],
   ]));
-  console.log(`  the edit's build inside the daemon (its report's ms): ${ms(d.editBuildMs.medianMs)} ms; the daemon's RSS after it: ${d.rssMB.medianMs.toFixed(0)} MB`);
+  console.log(`  the edit's build inside the daemon (its report's ms): ${ms(d.editBuildMs.medianMs)} ms; the daemon's RSS right after it: ${d.rssMB.medianMs.toFixed(0)} MB, idle 3 s later: ${d.idleRssMB.medianMs.toFixed(0)} MB`);
 }
 
 function printIncremental(b: IncrementalBench, mir: string): void {

@@ -22,6 +22,7 @@ import { CacheError, WorkProductStore } from '../src/incr/store.js';
 import { VERSION } from '../src/version.js';
 import { buildReport } from './build-report.js';
 import { cacheStatsResult, emptyCacheStats } from './cache-stats.js';
+import { collectWhenQuiet } from './memory.js';
 import { readRustCompanions } from './companions.js';
 import { loadWorkspaceConfig, ManifestError, type WorkspaceConfig } from './manifest.js';
 import type { BuildFinishedParams, BuildTrigger, CacheStatsResult, CleanResult, DiagnosticReport, ExplainResult, StatusResult, UnitsResult } from './protocol.js';
@@ -49,7 +50,7 @@ export interface WorkspaceEvents {
 }
 
 /** How long a burst of edits may pause before it is built. */
-const DEBOUNCE_MS = 120;
+const DEBOUNCE_MS = 50;
 
 export interface WorkspaceOptions {
   /** Parallel backend jobs (default: the number of cores). */
@@ -74,6 +75,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   private current: StatusResult['current'] = null;
   private configProblem: string | undefined;
   private readonly started = Date.now();
+  private readonly afterBuild = collectWhenQuiet(() => this.running !== undefined || this.queued !== undefined);
   clients = 0;
 
   constructor(
@@ -264,6 +266,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     this.lastFinishedAt = Date.now();
     this.publishDiagnostics(result.diagnostics);
     this.emit('buildFinished', finished);
+    this.afterBuild();
     return finished;
   }
 
