@@ -23,6 +23,7 @@ import { VERSION } from '../src/version.js';
 import { buildReport } from './build-report.js';
 import { cacheStatsResult, emptyCacheStats } from './cache-stats.js';
 import { collectWhenQuiet } from './memory.js';
+import { BuildMemo } from '../src/incr/memo.js';
 import { readRustCompanions } from './companions.js';
 import { loadWorkspaceConfig, ManifestError, type WorkspaceConfig } from './manifest.js';
 import type { BuildFinishedParams, BuildTrigger, CacheStatsResult, CleanResult, DiagnosticReport, ExplainResult, StatusResult, UnitsResult } from './protocol.js';
@@ -75,6 +76,8 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   private current: StatusResult['current'] = null;
   private configProblem: string | undefined;
   private readonly started = Date.now();
+  /** What unchanged text needs no hashing again from one build to the next. */
+  private readonly memo = new BuildMemo();
   private readonly afterBuild = collectWhenQuiet(() => this.running !== undefined || this.queued !== undefined);
   clients = 0;
 
@@ -241,6 +244,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
                 jobs: this.options.jobs ?? availableParallelism(),
                 cache: config.cache,
                 rustSources: readRustCompanions(sources, (p) => this.contains(p)),
+                memo: this.memo,
                 onProgress: (p) => {
                   this.current = { buildId, trigger, done: p.done, total: p.total };
                   this.emit('progress', { buildId, ...p });

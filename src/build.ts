@@ -12,6 +12,7 @@ import { planUnits, reuseUnchanged } from './incr/plan.js';
 import { encodeSnapshot, IncrementalFrontEndMismatch, runFrontEnd, snapshotContext } from './incr/front-end.js';
 import { type CguReuse, describeReason, type LtoMode } from './incr/reuse.js';
 import type { FileHashes } from './incr/chunk-hash.js';
+import type { BuildMemo } from './incr/memo.js';
 import { crateKey, exactInputHash, FAT_LTO_UNIT, FRONT_END_UNIT, hashSources, IncrementalSession, inputHash, optionsKey, rustEnumsKey } from './incr/session.js';
 import type { BuildRecord, UnitRecord } from './incr/store.js';
 import { crateNameOf, hasErrors } from './prepare.js';
@@ -50,6 +51,8 @@ export interface BuildOptions {
   verify?: boolean;
   /** Told how many units must be compiled once that is known, then as each one is done. */
   onProgress?: (progress: BuildProgress) => void;
+  /** Kept by a caller that builds the same crate repeatedly: unchanged text is not hashed again. */
+  memo?: BuildMemo;
 }
 
 export interface BuildProgress {
@@ -106,11 +109,12 @@ export async function build(sources: SourceFile[], options: BuildOptions): Promi
   const backend = selectBackend(options.backend);
   const keyOptions = { backend: await backend.identity(), opt: options.opt, lto, cgus: options.cgus };
   const rustSources = options.rustSources ?? [];
-  const exact = exactInputHash(keyOptions, crateName, sources, rustSources);
+  options.memo?.retain(sources.map((s) => s.name));
+  const exact = exactInputHash(keyOptions, crateName, sources, rustSources, options.memo);
   let normalized: { hashes: Map<SourceFile, FileHashes>; inputs: string; enumsKey: string } | undefined;
   const normalize = () => {
     if (!normalized) {
-      const hashes = hashSources(sources);
+      const hashes = hashSources(sources, options.memo);
       const enumsKey = rustEnumsKey(rustSources);
       normalized = { hashes, inputs: inputHash(keyOptions, crateName, hashes, enumsKey), enumsKey };
     }

@@ -499,16 +499,27 @@ interface Pending {
 }
 
 /** Fingerprints of every chunk of a MIR file, allocations per file (rustc numbers them per dump). */
-export function hashFile(text: string): FileHashes {
+/**
+ * What hashing a file leaves for hashing its next version: each chunk's normalization
+ * (and its hash, when that depends on no allocation) by the chunk's exact text. A
+ * chunk's normalization depends on its text alone, so an unchanged chunk is not
+ * normalized or hashed again. Holds one version of the file: each use replaces it.
+ */
+export type ChunkMemo = Map<string, { kind: Kind; norm: Normalized; hash?: string }>;
+
+export function hashFile(text: string, memo?: ChunkMemo): FileHashes {
   const { prelude, items } = splitItems(text);
   const slow = new SlowLines(text);
   const chunks: ChunkHash[] = [];
   const pending: Pending[] = [];
   const allocs = new Map<number, Normalized>();
   const preludeNorm = normalizeBody(text, prelude.start, prelude.end, slow);
+  const next: ChunkMemo | undefined = memo && new Map();
   for (const { start, end } of items) {
-    const kind = kindOf(text, start, end);
-    const norm = normalizeWith(text, start, end, kind, slow);
+    const raw = memo && text.slice(start, end);
+    const known = raw === undefined ? undefined : memo!.get(raw);
+    const kind = known?.kind ?? kindOf(text, start, end);
+    const norm = known?.norm ?? normalizeWith(text, start, end, kind, slow);
     const chunk: ChunkHash = { start, end, hash: '', kind };
     chunks.push(chunk);
     if (norm.self) {
@@ -516,8 +527,13 @@ export function hashFile(text: string): FileHashes {
       const seen = allocs.get(norm.self.id);
       if (!seen || seen.text.length < norm.text.length) allocs.set(norm.self.id, norm);
     }
-    if (norm.refs.length === 0 && !norm.self) chunk.hash = hex128(norm.text);
+    if (norm.refs.length === 0 && !norm.self) chunk.hash = known?.hash ?? hex128(norm.text);
     else pending.push({ chunk, norm });
+    if (next && raw !== undefined) next.set(raw, { kind, norm, hash: chunk.hash || undefined });
+  }
+  if (memo && next) {
+    memo.clear();
+    for (const [k, v] of next) memo.set(k, v);
   }
   const content = allocContents(allocs);
   const named = (id: number) => (content.has(id) ? '@' + content.get(id) : undefined);

@@ -9,6 +9,7 @@ import type { ObjectFile, SerializedModule } from '../ssa/traits/write.js';
 import { readRustEnums } from '../mir/rust-enums.js';
 import { encode } from './codec.js';
 import { VERSION } from '../version.js';
+import { type BuildMemo, textDigest } from './memo.js';
 import { hashFile, type FileHashes } from './chunk-hash.js';
 import { hashStrings, type UnitFingerprint } from './fingerprint.js';
 import type { LtoMode, PreviousUnit } from './reuse.js';
@@ -37,8 +38,8 @@ export function crateKey(crateName: string, sources: SourceFile[]): string {
   return `${crateName}-${hashStrings(sources.map((s) => resolve(s.name)).sort()).slice(0, 8)}`;
 }
 
-export function hashSources(sources: SourceFile[]): Map<SourceFile, FileHashes> {
-  return new Map(sources.map((s) => [s, hashFile(s.text)]));
+export function hashSources(sources: SourceFile[], memo?: BuildMemo): Map<SourceFile, FileHashes> {
+  return new Map(sources.map((s) => [s, hashFile(s.text, memo?.chunkMemo(s.name))]));
 }
 
 const byName = (a: SourceFile, b: SourceFile) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -65,9 +66,9 @@ export function rustEnumsKey(rustSources: SourceFile[]): string {
 }
 
 /** The same over the exact text: cheaper than normalizing, and what warnings' positions depend on. */
-export function exactInputHash(o: CodegenOptionsKey, crateName: string, sources: SourceFile[], rustSources: SourceFile[]): string {
+export function exactInputHash(o: CodegenOptionsKey, crateName: string, sources: SourceFile[], rustSources: SourceFile[], memo?: BuildMemo): string {
   const parts = [optionsKey(o), String(o.cgus), crateName];
-  for (const s of [...sources].sort(byName)) parts.push(s.name, s.text);
+  for (const s of [...sources].sort(byName)) parts.push(s.name, memo ? memo.digest(s) : textDigest(s));
   for (const r of [...rustSources].sort(byName)) parts.push(r.name, r.text);
   return hashStrings(parts);
 }

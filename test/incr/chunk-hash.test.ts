@@ -3,12 +3,12 @@
 // `REGEN_CHUNK_FIXTURES=1 npx vitest run test/incr/chunk-hash.test.ts` rewrites the MIR.
 
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { chunkShapes, hashFile, normalizeChunk, type ChunkHash, type FileHashes } from '../../src/incr/chunk-hash.js';
+import { type ChunkMemo, chunkShapes, hashFile, normalizeChunk, type ChunkHash, type FileHashes } from '../../src/incr/chunk-hash.js';
 import { splitItems } from '../../src/mir/split.js';
 import { corpusMirFiles, FIXTURES } from '../support/paths.js';
 
@@ -123,6 +123,22 @@ describe('edits rustc made', () => {
     for (const name of ['A', 'B']) expect(full(shifted, name)).toBe(full(cycle, name));
     expect(full(cycle, 'A')).not.toBe(full(cycle, 'B'));
     expect(hashFile(cycle).chunks).toEqual(hashFile(cycle).chunks);
+  });
+});
+
+describe('hashing with a memo of the last version', () => {
+  it('gives what hashing from scratch gives, for every pair of versions and with unrelated memos', () => {
+    const versions = readdirSync(DIR).filter((f) => f.endsWith('.mir')).map((f) => readFileSync(join(DIR, f), 'utf8'));
+    const plain = (h: ReturnType<typeof hashFile>) => ({ prelude: h.prelude, file: h.file, chunks: h.chunks });
+    for (const a of versions) {
+      for (const b of versions) {
+        const memo: ChunkMemo = new Map();
+        hashFile(a, memo);
+        expect(plain(hashFile(b, memo))).toEqual(plain(hashFile(b)));
+        // The memo now holds `b`: hashing `b` again reuses every chunk.
+        expect(plain(hashFile(b, memo))).toEqual(plain(hashFile(b)));
+      }
+    }
   });
 });
 

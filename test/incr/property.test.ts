@@ -18,6 +18,7 @@ import { renderDiagnostic, SourceFile } from '../../src/diagnostics.js';
 import { crateKey } from '../../src/incr/session.js';
 import type { UnitFingerprint } from '../../src/incr/fingerprint.js';
 import { WorkProductStore } from '../../src/incr/store.js';
+import { BuildMemo } from '../../src/incr/memo.js';
 import { readRustCompanions } from '../../server/companions.js';
 import { generatedCrateMir } from '../support/generated-crate.js';
 import {
@@ -151,11 +152,13 @@ describe.each(SEQUENCES)('incremental equals clean: seed $spec.seed', (seq) => {
 
     /** How each incremental build's front end ran, in order. */
     const frontEnds: string[] = [];
+    const memo = new BuildMemo();
     const buildBoth = async (state: State, label: string): Promise<UnitReport[]> => {
       const { sources, rustSources } = sourcesOf(state.text);
       const common = { backend: 'llvm' as const, opt: state.opt, cgus: state.cgus, emit: 'staticlib' as const, rustSources, crateName };
       const incOut = join(dir, 'inc.a');
-      const inc = await build(sources, { ...common, output: incOut, cache, verify: seq.verify });
+      // The incremental builds keep a memo, as the daemon does: unchanged text is not hashed again.
+      const inc = await build(sources, { ...common, output: incOut, cache, verify: seq.verify, memo });
       frontEnds.push(inc.frontEnd);
       const context = `${label}\n${describeBuild(inc)}`;
       expect(inc.ok, context).toBe(true);
