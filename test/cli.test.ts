@@ -122,6 +122,12 @@ describe('codegend CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('build reports a value that names nothing at its location', () => {
+    const r = run('build', join(FIXTURES, 'cli/unknown-value.mir'), '-o', join(tmpdir(), 'never-written'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('unknown-value.mir:18:9: error: cannot find the value `bogus`: it is no constant, function, unit struct or variant of `u32`');
+  });
+
   it('build usage errors exit 2', () => {
     expect(run('build', join(CORPUS_DIR, 't1_loops.mir')).status).toBe(2);
     expect(run('build', join(CORPUS_DIR, 't1_loops.mir'), '-o', 'x', '--opt', '7').stderr).toContain('--opt needs an integer from 0 to 3');

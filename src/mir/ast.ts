@@ -108,7 +108,8 @@ export interface Place {
 
 export type Const =
   /** `5_i32`, `-3_i64`; `ty` undefined for a bare literal in hand-written MIR. */
-  | { kind: 'int'; value: bigint; ty?: IntTy }
+  /** `spelled`: the path rustc named an extreme with, when not `u64::MAX` (`core::num::<impl i64>::MAX`). */
+  | { kind: 'int'; value: bigint; ty?: IntTy; spelled?: Path }
   /** Floats keep their printed text so that printing is exact; `value` is the number. */
   | { kind: 'float'; text: string; value: number; ty: FloatTy }
   | { kind: 'bool'; value: boolean }

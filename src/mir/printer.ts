@@ -335,6 +335,7 @@ export function printPlace(p: Place): string {
 export function printConst(c: Const): string {
   switch (c.kind) {
     case 'int': {
+      if (c.spelled) return printPath(c.spelled, 'value');
       if (!c.ty) return `${c.value}`;
       const [min, max] = intLimits(c.ty);
       // rustc names the extremes (`u64::MAX`, `i32::MIN`), but not an unsigned 0.

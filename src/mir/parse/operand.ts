@@ -1,7 +1,7 @@
 // Places, operands and constants: `(*_1)`, `((_2 as Some).0: i32)`, `_3[_4]`,
 // `copy _1`, `move _2`, and every constant form rustc prints after `const`.
 
-import type { Const, ConstField, IntTy, Local, RuntimeCheck, Operand, Place, ProjectionElem } from '../ast.js';
+import type { Const, ConstField, IntTy, Local, Path, RuntimeCheck, Operand, Place, ProjectionElem } from '../ast.js';
 import { NO_SPAN, span } from '../../diagnostics.js';
 import { Tok } from '../lexer.js';
 import type { Cursor } from './cursor.js';
@@ -359,18 +359,33 @@ function indirectConst(p: Cursor): Const {
   return { kind: 'indirect', alloc: Number(id.slice(5)), offset, ty: parseTy(p) };
 }
 
+/** `T::MIN`/`T::MAX` of an integer type `T`, spelled `u8::MAX` or `core::num::<impl u8>::MAX`. */
+function intExtreme(path: Path): Const | undefined {
+  const segs = path.segments;
+  const last = segs[segs.length - 1];
+  const owner = segs[segs.length - 2];
+  if (last?.kind !== 'ident' || last.args || (last.name !== 'MIN' && last.name !== 'MAX')) return undefined;
+  let ty: string | undefined;
+  let spelled: Path | undefined;
+  if (segs.length === 2 && owner?.kind === 'ident' && !owner.args) ty = owner.name;
+  else if (owner?.kind === 'ident' && owner.args?.length === 1) {
+    spelled = path;
+    // `core::num::<impl i64>` reads as the segment `num` with the argument `impl i64`.
+    const arg = owner.args[0]!;
+    const bound = arg.kind === 'type' && arg.ty.kind === 'impl' && arg.ty.bounds.length === 1 ? arg.ty.bounds[0]!.segments : undefined;
+    if (bound?.length === 1 && bound[0]!.kind === 'ident' && !bound[0]!.args) ty = bound[0]!.name;
+  }
+  if (ty === undefined || !isIntTy(ty)) return undefined;
+  const value = intLimits(ty as IntTy)[last.name === 'MIN' ? 0 : 1];
+  return spelled ? { kind: 'int', value, ty: ty as IntTy, spelled } : { kind: 'int', value, ty: ty as IntTy };
+}
+
 /** A path constant, optionally a constructor valtree: `Kg(12_u32)`, `Bird {{ grams: 300_u32 }}`. */
 function pathConst(p: Cursor): Const {
   const path = parsePath(p, 'value');
-  // `u128::MAX`, `i32::MIN`: rustc names the extremes of integer types.
-  const segs = path.segments;
-  if (segs.length === 2 && segs[0]!.kind === 'ident' && !segs[0]!.args && isIntTy(segs[0]!.name) && segs[1]!.kind === 'ident' && !segs[1]!.args) {
-    const which = segs[1]!.name;
-    if (which === 'MIN' || which === 'MAX') {
-      const ty = segs[0]!.name as IntTy;
-      return { kind: 'int', value: intLimits(ty)[which === 'MIN' ? 0 : 1], ty };
-    }
-  }
+  // `u128::MAX`, `i32::MIN`, `core::num::<impl i64>::MAX`: rustc names the extremes of integer types.
+  const extreme = intExtreme(path);
+  if (extreme) return extreme;
   if (p.at(Tok.LParen)) {
     p.bump();
     const fields: ConstField[] = [];

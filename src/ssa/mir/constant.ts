@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import type { AllocItem, Const, ConstField, Path, Ty } from '../../mir/ast.js';
 import { substPath } from '../../mir/subst.js';
 import { instTy } from '../../mir/body-types.js';
-import { identSegments, pathKey } from '../../mir/ty.js';
+import { identSegments, pathKey, showTy } from '../../mir/ty.js';
+import { printPath } from '../../mir/printer.js';
 import type { SourceFile } from '../../diagnostics.js';
 import type { Layout, Scalar } from '../layout/layout.js';
 import { isZst } from '../layout/layout.js';
@@ -358,6 +359,10 @@ function writeConst<B extends BackendTypes>(ucx: UnitCx<B>, fx: FunctionCx<B> | 
         return;
       }
       if (item) throw new CodegenError(`the constant \`${pathKey(c.path)}\` is computed by a body; it cannot be used inside other constant data yet`);
+      // What is left is a unit struct or a variant: of an ADT, or of nothing at all (a ZST).
+      if (c.kind === 'path' && layout.size > 0 && !(layout.ty.kind === 'named' && ucx.layouts.adts.lookup(layout.ty.path))) {
+        throw new CodegenError(`cannot find the value \`${printPath(c.path, 'value')}\`: it is no constant, function, unit struct or variant of \`${showTy(layout.ty)}\``);
+      }
       writeAdt(ucx, fx, c.path, c.kind === 'ctor' ? c.fields : [], layout, out, at);
       return;
     }
