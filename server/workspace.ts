@@ -50,8 +50,12 @@ export interface WorkspaceEvents {
   diagnostics: [FileDiagnostics];
 }
 
-/** How long a burst of edits may pause before it is built. */
-const DEBOUNCE_MS = 50;
+/**
+ * How long a burst of edits may pause before it is built: saves on disk come in quick
+ * bursts (several files, an editor's write-and-rename); typing in an editor pauses longer
+ * between words than between keys.
+ */
+const DEBOUNCE_MS: Record<BuildTrigger, number> = { watch: 50, edit: 300, request: 0, start: 0 };
 
 export interface WorkspaceOptions {
   /** Parallel backend jobs (default: the number of cores). */
@@ -171,7 +175,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   private debounce: NodeJS.Timeout | undefined;
 
   /** A build soon: edits that come in a burst (a save of several files, typing) make one build. */
-  scheduleBuild(trigger: BuildTrigger, delayMs = DEBOUNCE_MS): void {
+  scheduleBuild(trigger: BuildTrigger, delayMs = DEBOUNCE_MS[trigger]): void {
     if (this.debounce) clearTimeout(this.debounce);
     this.debounce = setTimeout(() => {
       this.debounce = undefined;
