@@ -10,7 +10,7 @@
 // build finished, diagnostics per file) that each client session forwards.
 
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { build, type BuildResult, type UnitPlacement } from '../src/build.js';
@@ -50,6 +50,9 @@ export interface WorkspaceEvents {
   diagnostics: [FileDiagnostics];
 }
 
+/** A read this long after a file's modification time cannot have missed a later write of the same tick. */
+const RACY_NS = 1_000_000_000n;
+
 /**
  * How long a burst of edits may pause before it is built: saves on disk come in quick
  * bursts (several files, an editor's write-and-rename); typing in an editor pauses longer
@@ -65,6 +68,8 @@ export interface WorkspaceOptions {
 export class Workspace extends EventEmitter<WorkspaceEvents> {
   /** Texts of the files an editor has open, which win over the disk. */
   private readonly overlays = new Map<string, string>();
+  /** The last text read of each file from the disk, with what identified that version. */
+  private readonly disk = new Map<string, { mtime: bigint; size: bigint; text: string; readAt: bigint }>();
   private buildCount = 0;
   private running: Promise<BuildFinishedParams> | undefined;
   private queued: { promise: Promise<BuildFinishedParams>; trigger: BuildTrigger } | undefined;
@@ -150,8 +155,19 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     if (open !== undefined) return open;
     if (!this.contains(path)) return undefined;
     try {
-      return readFileSync(path, 'utf8');
+      // A file whose size and modification time are those of the last read is not read
+      // again, provided that read came well after the modification: file systems stamp
+      // times coarsely, and two writes within one tick would look the same (git's "racy"
+      // entries, handled the way git handles them).
+      const st = statSync(path, { bigint: true });
+      const known = this.disk.get(path);
+      if (known && known.mtime === st.mtimeNs && known.size === st.size && known.readAt - st.mtimeNs > RACY_NS) return known.text;
+      const readAt = BigInt(Date.now()) * 1_000_000n;
+      const text = readFileSync(path, 'utf8');
+      this.disk.set(path, { mtime: st.mtimeNs, size: st.size, text, readAt });
+      return text;
     } catch {
+      this.disk.delete(path);
       return undefined;
     }
   }
