@@ -37,6 +37,9 @@ export interface SessionOptions {
   onShutdownDaemon: () => void;
 }
 
+/** How long typing in a .mir file outside the crate must pause before it is checked. */
+const CHECK_DEBOUNCE_MS = 200;
+
 /** The largest string parameter accepted (a function path, a target). */
 const MAX_NAME = 4096;
 
@@ -92,6 +95,7 @@ export class ClientSession {
     this.closed = true;
     this.workspace.clients--;
     for (const u of this.unsubscribe) u();
+    for (const t of this.checks.values()) clearTimeout(t);
     for (const d of this.documents.all()) this.workspace.clearOverlay(pathOf(d.uri) ?? '');
     try {
       this.connection.dispose();
@@ -127,13 +131,15 @@ export class ClientSession {
       if (path === undefined) return;
       this.workspace.setOverlay(path, text);
       if (this.workspace.isSource(path)) this.workspace.scheduleBuild('edit');
-      else if (path.endsWith('.mir')) this.checkAlone(uri, path, text);
+      else if (path.endsWith('.mir')) this.scheduleCheck(uri, path);
     };
     this.documents.onDidOpen((e) => changed(e.document.uri, e.document.getText()));
     this.documents.onDidChangeContent((e) => changed(e.document.uri, e.document.getText()));
     this.documents.onDidClose((e) => {
       const path = pathOf(e.document.uri);
       if (path === undefined) return;
+      clearTimeout(this.checks.get(e.document.uri));
+      this.checks.delete(e.document.uri);
       this.workspace.clearOverlay(path);
       if (this.workspace.isSource(path)) this.workspace.scheduleBuild('edit');
       else void this.send('textDocument/publishDiagnostics', { uri: e.document.uri, diagnostics: [] });
@@ -141,7 +147,21 @@ export class ClientSession {
     this.documents.listen(this.connection);
   }
 
-  /** A .mir file outside the workspace's crate: checked on its own. */
+  private readonly checks = new Map<string, NodeJS.Timeout>();
+
+  /** A .mir file outside the workspace's crate: checked on its own once typing pauses. */
+  private scheduleCheck(uri: string, path: string): void {
+    clearTimeout(this.checks.get(uri));
+    this.checks.set(
+      uri,
+      setTimeout(() => {
+        this.checks.delete(uri);
+        const text = this.documents.get(uri)?.getText();
+        if (text !== undefined && !this.closed) this.checkAlone(uri, path, text);
+      }, CHECK_DEBOUNCE_MS),
+    );
+  }
+
   private checkAlone(uri: string, path: string, text: string): void {
     const file = new SourceFile(path, text);
     const { diagnostics } = checkCrate([file]);
