@@ -96,7 +96,15 @@ export class ClientSession {
     this.workspace.clients--;
     for (const u of this.unsubscribe) u();
     for (const t of this.checks.values()) clearTimeout(t);
-    for (const d of this.documents.all()) this.workspace.clearOverlay(pathOf(d.uri) ?? '');
+    // The editor's unsaved texts go with it: what the disk holds is built again.
+    let sourcesDropped = false;
+    for (const d of this.documents.all()) {
+      const path = pathOf(d.uri);
+      if (path === undefined) continue;
+      this.workspace.clearOverlay(path);
+      sourcesDropped ||= this.workspace.isSource(path);
+    }
+    if (sourcesDropped) this.workspace.scheduleBuild('edit');
     try {
       this.connection.dispose();
     } catch {
