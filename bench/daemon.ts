@@ -9,11 +9,10 @@
 // edited crate's checksum.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMessageConnection, type MessageConnection, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
+import { connectToDaemon, type DaemonClient } from '../client/daemon-client.js';
 import type { BuildFinishedParams, StatusResult } from '../server/protocol.js';
 import { CGUS, OPT } from './codegen.js';
 import { checksumLine } from './crate.js';
@@ -57,13 +56,13 @@ export async function measureDaemon(input: DaemonInput, log: (line: string) => v
   for (let rep = 0; rep < input.reps; rep++) {
     const root = mkdtempSync(join(tmpdir(), 'codegend-bench-daemon-'));
     let daemon: ChildProcess | undefined;
-    let client: { connection: MessageConnection; socket: Socket } | undefined;
+    let client: DaemonClient | undefined;
     try {
       log(`daemon: round ${rep + 1}/${input.reps}: start (cold build), no-change, edit ...`);
       for (const f of ['main.mir', 'main.rs']) copyFileSync(join(input.baseDir, f), join(root, f));
       writeFileSync(join(root, 'codegend.json'), JSON.stringify({ sources: ['main.mir'], output: 'main', opt: OPT, cgus: CGUS, lto: 'off' }));
       daemon = spawn(process.execPath, [input.cli, 'serve', '--root', root], { stdio: ['ignore', 'ignore', 'inherit'] });
-      client = await connectWhenUp(join(root, '.codegend', 'daemon.sock'), daemon);
+      client = await connectWhenUp(root, daemon);
       const finished: BuildFinishedParams[] = [];
       client.connection.onNotification('codegend/buildFinished', (f: BuildFinishedParams) => {
         finished.push(f);
@@ -93,8 +92,7 @@ export async function measureDaemon(input: DaemonInput, log: (line: string) => v
       idleRss.push(idle.memory.rss / (1024 * 1024));
       await client.connection.sendRequest('codegend/shutdown');
     } finally {
-      client?.connection.dispose();
-      client?.socket.destroy();
+      client?.close();
       daemon?.kill();
       rmSync(root, { recursive: true, force: true });
     }
@@ -102,23 +100,14 @@ export async function measureDaemon(input: DaemonInput, log: (line: string) => v
   return { reps: input.reps, noChange: timingOf(noChange), edit: timingOf(edit), editBuildMs: timingOf(editBuild), rssMB: timingOf(rss), idleRssMB: timingOf(idleRss), ...shape! };
 }
 
-async function connectWhenUp(path: string, daemon: ChildProcess): Promise<{ connection: MessageConnection; socket: Socket }> {
+/** The CLI's connection to the workspace's daemon (client/daemon-client.ts), once the daemon listens. */
+async function connectWhenUp(root: string, daemon: ChildProcess): Promise<DaemonClient> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (daemon.exitCode !== null) throw new Error(`the daemon exited with status ${daemon.exitCode} before listening`);
-    if (existsSync(path)) {
-      const socket = await new Promise<Socket | undefined>((r) => {
-        const s = connect(path);
-        s.once('connect', () => r(s));
-        s.once('error', () => r(undefined));
-      });
-      if (socket) {
-        const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
-        connection.listen();
-        return { connection, socket };
-      }
-    }
-    if (Date.now() > deadline) throw new Error(`the daemon did not listen on ${path}`);
+    const client = await connectToDaemon(root);
+    if (client) return client;
+    if (Date.now() > deadline) throw new Error(`the daemon of ${root} did not listen`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -43,23 +43,26 @@ export function discriminantsDigest(trace: BodyTrace | undefined): string {
   return trace && trace.discriminants.length > 0 ? hashStrings(trace.discriminants) : '';
 }
 
-/** Builds the crate's table of distinct external call sites while chunk entries are written. */
+/**
+ * Builds the crate's table of distinct external call sites while chunk entries are
+ * written in crate order: the sites in order of first use.
+ */
 export class SiteTable {
-  readonly sites: ExternalCallSite[];
+  readonly sites: ExternalCallSite[] = [];
   private readonly index = new Map<string, number>();
-
-  constructor(sites: ExternalCallSite[] = []) {
-    this.sites = [...sites];
-    sites.forEach((s, i) => this.index.set(s.key, i));
-  }
 
   /** What a chunk's entry keeps of `trace`. */
   entry(trace: BodyTrace | undefined): ChunkTrace {
     const out: ChunkTrace = {};
     const digest = discriminantsDigest(trace);
     if (digest) out.trace = digest;
-    if (trace && trace.externalCalls.length > 0) out.externs = trace.externalCalls.map((s) => this.add(s));
+    if (trace && trace.externalCalls.length > 0) out.externs = this.indices(trace.externalCalls);
     return out;
+  }
+
+  /** The sites' indices in this table (added when new). */
+  indices(sites: ExternalCallSite[]): number[] {
+    return sites.map((s) => this.add(s));
   }
 
   private add(s: ExternalCallSite): number {
@@ -71,23 +74,6 @@ export class SiteTable {
     }
     return i;
   }
-}
-
-/**
- * The chunk entries with their sites in a table of just the sites they use, in order of
- * first use: the table a full front end would build.
- */
-export function compactSites<E extends ChunkTrace>(files: { name: string; chunks: E[] }[], table: ExternalCallSite[]): { files: { name: string; chunks: E[] }[]; sites: ExternalCallSite[] } {
-  const sites = new SiteTable();
-  const out = files.map((f) => ({
-    name: f.name,
-    chunks: f.chunks.map((c) => {
-      if (!c.externs) return c;
-      const { externs, ...rest } = c;
-      return { ...rest, externs: sites.entry({ discriminants: [], externalCalls: externs.map((i) => table[i]!) }).externs } as E;
-    }),
-  }));
-  return { files: out, sites: sites.sites };
 }
 
 /**

@@ -42,7 +42,7 @@ import { type PreparedCrate, prepareCrate } from '../prepare.js';
 import type { CrateInput } from '../ssa/base.js';
 import { LayoutCx } from '../ssa/layout/layout-cx.js';
 import { type ChunkShapes, chunkShapes, type FileHashes } from './chunk-hash.js';
-import { type ChunkTrace, compactSites, discriminantsDigest, externsStay, SiteTable, tracesByChunk } from './extern-sites.js';
+import { type ChunkTrace, discriminantsDigest, externsStay, SiteTable, tracesByChunk } from './extern-sites.js';
 import { decode, encode } from './codec.js';
 import { fingerprintUnits, hashStrings, itemFingerprinter, type UnitFingerprint } from './fingerprint.js';
 import { type FreshItems, refingerprintAll } from './plan.js';
@@ -197,19 +197,19 @@ export function changedBodies(snapshot: FrontSnapshot, sources: SourceFile[], ha
     for (const [j, c] of now.entries()) {
       const before = old.chunks[j]!;
       if (before.hash === c.hash) continue;
-      if (c.kind !== 'fn' || before.kind !== 'fn') return `\`${headerOf(source.text, c.start, c.end)}\` changed (only function bodies can change incrementally)`;
+      if (c.kind !== 'fn' || before.kind !== 'fn') return `\`${headerOf(source.text, c)}\` changed (only function bodies can change incrementally)`;
       const shapes = chunkShapes(source.text, c);
       if (before.shape === shapes.typed) bodies.set(j, { shapes, rewalk: false });
       else if (before.calls === shapes.calls) bodies.set(j, { shapes, rewalk: true });
-      else return `\`${headerOf(source.text, c.start, c.end)}\` changed in what crate-wide inference reads`;
+      else return `\`${headerOf(source.text, c)}\` changed in what crate-wide inference reads`;
     }
     if (bodies.size > 0) changed.set(source.name, bodies);
   }
   return changed;
 }
 
-/** An item's first line, shortened: how a reason names it. */
-function headerOf(text: string, start: number, end: number): string {
+/** A chunk's first line, shortened: how a reason names it. */
+function headerOf(text: string, { start, end }: { start: number; end: number }): string {
   let nl = text.indexOf('\n', start);
   if (nl < 0 || nl > end) nl = end;
   const line = text.slice(start, nl).trim().replace(/\s*\{$/, '');
@@ -255,7 +255,7 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
   const snapshotChunks = sources.map((file, i) => ({ file, entries: snapshot.files[i]!.chunks }));
   for (const { file, entries } of snapshotChunks) {
     for (const [j, t] of told.get(file) ?? []) {
-      if ((entries[j]!.trace ?? '') !== discriminantsDigest(t)) return `\`${headerOf(file.text, hashes.get(file)!.chunks[j]!.start, hashes.get(file)!.chunks[j]!.end)}\` tells the discriminants of enums something new`;
+      if ((entries[j]!.trace ?? '') !== discriminantsDigest(t)) return `\`${headerOf(file.text, hashes.get(file)!.chunks[j]!)}\` tells the discriminants of enums something new`;
     }
   }
   const externsMoved = externsStay(snapshot.externSites, snapshotChunks, told, snapshot.externs, index.adts.classify);
@@ -328,25 +328,28 @@ export function restoreFrontEnd(snapshot: FrontSnapshot, sources: SourceFile[], 
     });
   }
   const input: CrateInput = { crate, crateName, units, mono: cx, layouts };
-  const table = new SiteTable(snapshot.externSites);
-  const refreshed = snapshot.files.map((f, i) => ({ name: f.name, chunks: refreshChunks(f.chunks, hashes.get(sources[i]!)!, changed.get(f.name), told.get(sources[i]!), table) }));
-  const { files: nextFiles, sites } = compactSites(refreshed, table.sites);
+  // The chunk entries again, with the site table a full front end would build: each site in order of first use.
+  const table = new SiteTable();
+  const nextFiles = snapshot.files.map((f, i) => {
+    const bodies = changed.get(f.name);
+    const fh = hashes.get(sources[i]!)!;
+    const traces = told.get(sources[i]!);
+    const chunks = f.chunks.map((c, j) => {
+      const body = bodies?.get(j);
+      if (body) return fnEntry(fh.chunks[j]!.hash, body.shapes, table.entry(traces?.get(j)));
+      return c.externs ? { ...c, externs: table.indices(c.externs.map((k) => snapshot.externSites[k]!)) } : c;
+    });
+    return { name: f.name, chunks };
+  });
   const next: FrontSnapshot = {
     ...snapshot,
     files: nextFiles,
-    externSites: sites,
+    externSites: table.sites,
     bodyFacts: crateItems.bodyFacts(),
     units: repartition ? describeUnits(units) : snapshot.units,
     graph: { ...snapshot.graph, ...describeGraph({ edges: graph?.edges ?? edges, sizes }) },
   };
   return { input, snapshot: next, fresh: graph && { keys: graph.walked, collected: graph } };
-}
-
-function refreshChunks(old: ChunkEntry[], hashes: FileHashes, changed: Map<number, ChangedBody> | undefined, traces: ReadonlyMap<number, BodyTrace | undefined> | undefined, sites: SiteTable): ChunkEntry[] {
-  if (!changed) return old;
-  const out = [...old];
-  for (const [j, c] of changed) out[j] = fnEntry(hashes.chunks[j]!.hash, c.shapes, sites.entry(traces?.get(j)));
-  return out;
 }
 
 /** A mono item from its description; undefined when the crate no longer has what it names, or it would get another key. */
