@@ -2,8 +2,8 @@
 // client/vscode/dist/, with esbuild. Runs from `npm install` (prepare), so a fresh clone
 // gets a working `npx codegend`.
 //
-//     node scripts/bundle.mjs                      everything
-//     node scripts/bundle.mjs extension [OUTFILE]  the extension only (tests bundle a private copy)
+//     node scripts/bundle.mjs             everything (also the tests' global setup)
+//     node scripts/bundle.mjs extension   the extension only (`npm run package:vscode`)
 //
 // Every file is written beside its place and renamed into it: tests run and package the
 // bundles while other tests rebuild them, and must never see half a file.
@@ -11,20 +11,19 @@ import { build } from 'esbuild';
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
+const node = { bundle: true, platform: 'node', target: 'node20', sourcemap: 'linked', logLevel: 'warning' };
+
+// The CLI and the benchmark driver.
+const esm = {
+  ...node,
   format: 'esm',
-  sourcemap: 'linked',
-  logLevel: 'warning',
   // A native addon: loaded from node_modules at run time.
   external: ['better-sqlite3'],
   // Bundled CommonJS dependencies may call require(); give ESM output one.
   banner: { js: "import { createRequire as __cjsRequire } from 'node:module'; const require = __cjsRequire(import.meta.url);" },
 };
 
-/** esbuild's build, its outputs renamed into place (`mode` for the ones ending in .mjs or .js). */
+/** esbuild's build, its outputs renamed into place (`mode` for all but the source maps). */
 async function bundle(options, mode = 0o644) {
   const result = await build({ ...options, write: false });
   for (const f of result.outputFiles) {
@@ -38,33 +37,22 @@ async function bundle(options, mode = 0o644) {
 
 // The editor loads extensions with require() and provides `vscode` itself; the language
 // client and the protocol are bundled in, so the .vsix needs no node_modules.
-async function bundleExtension(outfile = 'client/vscode/dist/extension.js') {
-  await bundle({
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-    external: ['vscode'],
-    entryPoints: ['client/vscode/extension.mts'],
-    outfile,
-  });
+async function bundleExtension() {
+  await bundle({ ...node, format: 'cjs', external: ['vscode'], entryPoints: ['client/vscode/extension.mts'], outfile: 'client/vscode/dist/extension.js' });
 }
 
-const [what, outfile] = process.argv.slice(2);
-if (what === 'extension') {
-  await bundleExtension(outfile);
+if (process.argv[2] === 'extension') {
+  await bundleExtension();
 } else {
   await bundle(
     {
-      ...common,
+      ...esm,
       entryPoints: ['client/cli.ts'],
       outfile: 'dist/codegend.mjs',
-      banner: { js: '#!/usr/bin/env node\n' + common.banner.js },
+      banner: { js: '#!/usr/bin/env node\n' + esm.banner.js },
     },
     0o755,
   );
-  await bundle({ ...common, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.mjs' });
+  await bundle({ ...esm, entryPoints: ['bench/main.ts'], outfile: 'dist/bench.mjs' });
   await bundleExtension();
 }

@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { buildFailureMessage, formatCacheStats, formatExplain } from './format.mjs';
+import { formatCacheStats } from '../cache-stats-text.js';
+import { buildFailureMessage, formatExplain } from './format.mjs';
 import { GeneratedCodeView } from './generated-code.mjs';
 import { DaemonSession, Requests } from './session.mjs';
 import { readSettings, serverCommand, type Settings } from './settings.mjs';

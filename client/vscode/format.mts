@@ -1,12 +1,11 @@
 // What the extension shows people, as plain text: the status bar's text and tooltip,
-// the Explain Rebuild and Cache Stats reports, a failed build's message. Pure functions
-// of the protocol's results (no `vscode` import), so they are unit-tested as data.
+// the Explain Rebuild report, a failed build's message (Cache Stats is `codegend stats`'s
+// text, client/cache-stats-text.ts). Pure functions of the protocol's results (no
+// `vscode` import), so they are unit-tested as data.
 
 import type { BuildReport, ExplainResult, StatusResult } from '../../server/protocol.js';
 import type { BuildSummary, StatusState } from './status-state.mjs';
 import { formatDuration, plural } from '../cache-stats-text.js';
-
-export { formatBytes, formatCacheStats, formatDuration } from '../cache-stats-text.js';
 
 export interface StatusView {
   text: string;
@@ -17,13 +16,7 @@ export interface StatusView {
   command: 'codegend.explain' | 'codegend.restart' | 'workbench.actions.view.problems';
 }
 
-export interface ReuseCounts {
-  rebuilt: number;
-  reusedPre: number;
-  reusedPost: number;
-}
-
-export function reuseCounts(build: Pick<BuildReport, 'cgus'>): ReuseCounts {
+function reuseCounts(build: BuildReport): { rebuilt: number; reusedPre: number; reusedPost: number } {
   const counts = { rebuilt: 0, reusedPre: 0, reusedPost: 0 };
   for (const u of build.cgus) {
     if (u.reuse === 'No') counts.rebuilt++;

@@ -10,9 +10,6 @@ import { EMIT_SCHEME, LineMap, emitDocumentParts, parseEmitQuery, type EmitTarge
 import { Requests, type DaemonSession } from './session.mjs';
 import type { EmitForm } from './settings.mjs';
 
-/** A problem the user can fix, shown as is. */
-export class UserError extends Error {}
-
 interface Shown {
   result: EmitResult;
   map: LineMap;
@@ -59,7 +56,7 @@ export class GeneratedCodeView implements vscode.TextDocumentContentProvider, vs
     if (fn !== undefined) {
       params = { function: fn, form };
     } else {
-      if (source?.document.languageId !== 'mir') throw new UserError('Show Generated Code needs a .mir file open with the cursor in a function.');
+      if (source?.document.languageId !== 'mir') throw new Error('Show Generated Code needs a .mir file open with the cursor in a function.');
       const at = source.selection.active;
       params = { uri: source.document.uri.toString(), position: { line: at.line, character: at.character }, form };
     }
@@ -98,11 +95,6 @@ export class GeneratedCodeView implements vscode.TextDocumentContentProvider, vs
     }
   }
 
-  /** Where a generated line came from, if it came from MIR. */
-  mirLocation(uri: vscode.Uri, line: number): MirLocation | undefined {
-    return this.shown.get(uri.toString())?.map.mirAt(line);
-  }
-
   dispose(): void {
     for (const d of this.disposables) d.dispose();
     this.shown.clear();
@@ -116,6 +108,11 @@ export class GeneratedCodeView implements vscode.TextDocumentContentProvider, vs
     const s = { result, map: new LineMap(result.lines, this.root()), stale: false };
     this.shown.set(uri.toString(), s);
     return s;
+  }
+
+  /** Where a generated line came from, if it came from MIR. */
+  private mirLocation(uri: vscode.Uri, line: number): MirLocation | undefined {
+    return this.shown.get(uri.toString())?.map.mirAt(line);
   }
 
   /** Highlights, in the other kind of editor, the lines that correspond to the cursor's. */

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { activate, alive, bundleExtension, bundleFakeDaemon, decorated, EXTENSION_DIR, fakeDaemonPids, languageFeatures, removeTempDirs, tempDir, waitFor, workspaceFolder, type Running } from './harness.js';
+import { activate, alive, bundleFakeDaemon, decorated, EXTENSION_DIR, fakeDaemonPids, languageFeatures, removeTempDirs, tempDir, waitFor, workspaceFolder, type Running } from './harness.js';
 import type { TextEditor } from './stand-in/editor.js';
 import { CancellationTokenSource, Position, Uri, type CodeLens, type Hover, type Location, type MarkdownString } from './stand-in/values.js';
 
@@ -31,13 +31,11 @@ fn main() -> i32 {
 `;
 
 let dir: string;
-let bundle: string;
 let daemon: string;
 const running: { r: Running; expectErrors: boolean }[] = [];
 
 beforeAll(async () => {
   dir = tempDir('ext');
-  bundle = bundleExtension(dir);
   daemon = await bundleFakeDaemon(dir);
 });
 
@@ -62,7 +60,7 @@ interface StartOptions {
 /** The extension activated on a fresh workspace folder holding prog.mir, daemon started. */
 async function start({ settings = {}, files = { 'prog.mir': PROG }, expectErrors = false }: StartOptions = {}) {
   const root = workspaceFolder(files);
-  const r = activate(bundle, { workspaceFolders: [root], settings: { 'codegend.server.path': daemon, ...settings } });
+  const r = activate({ workspaceFolders: [root], settings: { 'codegend.server.path': daemon, ...settings } });
   running.push({ r, expectErrors });
   await waitFor('the daemon to start', () => !r.status.text.includes('starting') && r.status.text);
   if (!expectErrors) await languageFeatures(r.editor, ['CodeLens']);

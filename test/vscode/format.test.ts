@@ -3,8 +3,9 @@
 // line, and the generated-code documents' addresses and line maps.
 
 import { describe, expect, it } from 'vitest';
+import { formatBytes, formatCacheStats, formatDuration } from '../../client/cache-stats-text.js';
 import { LineMap, emitDocumentParts, parseEmitQuery } from '../../client/vscode/emit-document.mjs';
-import { buildFailureMessage, formatBytes, formatCacheStats, formatDuration, formatExplain, statusView } from '../../client/vscode/format.mjs';
+import { buildFailureMessage, formatExplain, statusView } from '../../client/vscode/format.mjs';
 import { withBuild, withConnection, withStatus, type BuildSummary, type StatusState } from '../../client/vscode/status-state.mjs';
 import { readSettings, serverCommand } from '../../client/vscode/settings.mjs';
 import type { CacheStatsResult, ExplainResult, StatusResult } from '../../server/protocol.js';

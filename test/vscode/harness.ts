@@ -1,8 +1,8 @@
-// Running the extension in the tests: a private bundle of it (and of the scripted daemon),
-// a workspace folder, an editor stand-in with the extension activated in it, and a
-// helper to wait for what the extension does asynchronously.
+// Running the extension in the tests: its bundle (made by the global setup, as
+// `npm run build` makes it) and the scripted daemon's, a workspace folder, an editor
+// stand-in with the extension activated in it, and a helper to wait for what the
+// extension does asynchronously.
 
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -13,6 +13,12 @@ import { extensionContext, loadExtension, shutDown, type ExtensionContext, type 
 import { Uri } from './stand-in/values.js';
 
 export const EXTENSION_DIR = join(REPO_ROOT, 'client/vscode');
+/**
+ * The bundle the manifest names, made from this tree by test/support/global-setup.ts.
+ * scripts/bundle.mjs renames each file into place, so loading it never reads one that
+ * package.test.ts's `npm run package:vscode` is rewriting.
+ */
+const EXTENSION_BUNDLE = join(EXTENSION_DIR, 'dist/extension.js');
 
 // The daemon's shebang (`#!/usr/bin/env node`) must find the node running the tests.
 process.env.PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
@@ -28,17 +34,6 @@ export function tempDir(prefix: string): string {
 
 export function removeTempDirs(): void {
   for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
-}
-
-/**
- * The extension bundled by scripts/bundle.mjs into `dir`: the shipped configuration,
- * a private file, so test files running at once never read a bundle being rewritten.
- */
-export function bundleExtension(dir: string): string {
-  const out = join(dir, 'extension.js');
-  const r = spawnSync(process.execPath, ['scripts/bundle.mjs', 'extension', out], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`bundling the extension failed:\n${r.stderr}`);
-  return out;
 }
 
 /** fake-daemon.ts as an executable script, for `codegend.server.path`. */
@@ -79,9 +74,9 @@ export interface Running {
 }
 
 /** The bundle loaded into a new editor and activated, as the editor does on a .mir file. */
-export function activate(bundle: string, options: EditorOptions): Running {
+export function activate(options: EditorOptions): Running {
   const editor = new EditorStandIn(options);
-  const ext = loadExtension(bundle, editor);
+  const ext = loadExtension(EXTENSION_BUNDLE, editor);
   const context = extensionContext(EXTENSION_DIR);
   ext.activate(context);
   const status = editor.statusBarItems.find((i) => i.id === 'codegend.status');

@@ -1,15 +1,15 @@
 // NEEDS THE DAEMON. The bundled extension, in the editor stand-in with the real language
-// client, against the real daemon: a private copy of dist/codegend.mjs run as
-// `codegend serve --stdio --root DIR` on a corpus program. Activation, every command,
+// client, against the real daemon: dist/codegend.mjs (bundled by the global setup) run
+// as `codegend serve --stdio --root DIR` on a corpus program. Activation, every command,
 // the generated-code view's links, code lenses, diagnostics, restart and shutdown.
 // Skipped, with a note, while dist/codegend.mjs has no `serve` (build it: `npm run build`).
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, onTestFailed } from 'vitest';
 import { CORPUS_DIR, FIXTURES, REPO_ROOT } from '../support/paths.js';
-import { activate, bundleExtension, decorated, languageFeatures, removeTempDirs, tempDir, waitFor, workspaceFolder, type Running } from './harness.js';
+import { activate, decorated, languageFeatures, removeTempDirs, waitFor, workspaceFolder, type Running } from './harness.js';
 import type { TextEditor } from './stand-in/editor.js';
 import { CancellationTokenSource, enums, Position, type CodeLens, type Hover, type Location, type MarkdownString } from './stand-in/values.js';
 
@@ -21,27 +21,7 @@ const PROGRAM = readFileSync(join(CORPUS_DIR, 't1_fib_rec.mir'), 'utf8');
 const FIB_LINE = PROGRAM.split('\n').findIndex((l) => l.startsWith('fn fib('));
 const BUILD_TIMEOUT = 90_000;
 
-let dir: string;
-let bundle: string;
-let codegend: string;
 const running: Running[] = [];
-
-beforeAll(async () => {
-  if (!HAS_SERVE) return;
-  dir = tempDir('real');
-  bundle = bundleExtension(dir);
-  // A private copy: cli.test.ts may re-bundle dist/ while these tests run. better-sqlite3
-  // stays external, found through a node_modules link beside the copy.
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  codegend = join(dir, 'codegend.mjs');
-  for (let attempt = 0; ; attempt++) {
-    copyFileSync(CLI, codegend);
-    chmodSync(codegend, 0o755);
-    if (spawnSync(codegend, ['--version'], { encoding: 'utf8' }).status === 0) break;
-    if (attempt === 5) throw new Error('the bundled CLI does not start');
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-});
 
 afterEach(async () => {
   for (const r of running.splice(0)) await r.stop();
@@ -52,9 +32,9 @@ afterAll(removeTempDirs);
 /** The extension on a workspace folder with the given files, its daemon's protocol traced. */
 function start(files: Record<string, string>, manifest?: object) {
   const root = workspaceFolder(files, manifest);
-  const r = activate(bundle, {
+  const r = activate({
     workspaceFolders: [root],
-    settings: { 'codegend.server.path': codegend, 'codegend.trace.server': 'messages' },
+    settings: { 'codegend.server.path': CLI, 'codegend.trace.server': 'messages' },
     logLevel: enums.LogLevel.Trace,
   });
   running.push(r);
@@ -73,21 +53,20 @@ async function started() {
   return s;
 }
 
-/** Pids of the private daemon serving `root` (Linux: read from /proc). */
+/** Pids of the daemon serving `root` (Linux: read from /proc). */
 function daemonPids(root: string): number[] {
   return readdirSync('/proc')
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
         const argv = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0');
-        return argv.some((a) => a === codegend) && argv.includes('serve') && argv.includes(root);
+        return argv.includes(CLI) && argv.includes('serve') && argv.includes(root);
       } catch {
         return false;
       }
     })
     .map(Number);
 }
-
 
 describe.skipIf(!HAS_SERVE)('the VS Code extension against `codegend serve` (needs the daemon)', () => {
   it('activation starts the daemon, whose first build shows in the status bar', async () => {

@@ -32,7 +32,6 @@ import {
 } from './values.js';
 import { DiagnosticCollection, OutputChannel, StatusBarItem, TextDocument, TextEditor } from './objects.js';
 
-export { Position, Range, Uri } from './values.js';
 export { DiagnosticCollection, OutputChannel, StatusBarItem, TextDocument, TextEditor } from './objects.js';
 
 const LANGUAGES: Record<string, string> = { '.mir': 'mir', '.ll': 'llvm', '.s': 'asm', '.json': 'json' };
@@ -47,7 +46,7 @@ export interface RegisteredProvider {
 type DocumentFilter = { language?: string; scheme?: string; pattern?: unknown };
 
 /** How well a document selector matches (0: not at all), as `languages.match` scores it. */
-export function matchSelector(selector: unknown, doc: { uri: Uri; languageId: string }): number {
+function matchSelector(selector: unknown, doc: { uri: Uri; languageId: string }): number {
   if (Array.isArray(selector)) return Math.max(0, ...selector.map((s) => matchSelector(s, doc)));
   if (typeof selector === 'string') return selector === '*' ? 5 : selector === doc.languageId ? 10 : 0;
   const f = selector as DocumentFilter;

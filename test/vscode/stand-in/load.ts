@@ -1,7 +1,7 @@
-// Loads the bundled extension (client/vscode/dist/extension.js, or a private copy) the way
-// the editor does — with require() — while `require('vscode')` returns the stand-in's
-// module object. The bundle is the artifact that ships, so the tests run exactly it,
-// with the real vscode-languageclient inside.
+// Loads the bundled extension (client/vscode/dist/extension.js) the way the editor does
+// — with require() — while `require('vscode')` returns the stand-in's module object. The
+// bundle is the artifact that ships, so the tests run exactly it, with the real
+// vscode-languageclient inside.
 
 import Module, { createRequire } from 'node:module';
 import { join } from 'node:path';
