@@ -21,8 +21,7 @@ import { offsetAt } from './language/position.js';
 import { documentSymbols as symbolsOf } from './language/symbols.js';
 
 export { EXPLAIN_COMMAND, SHOW_GENERATED_CODE_COMMAND } from './language/code-lens.js';
-export { DIAGNOSTIC_SOURCE } from './language/diagnostics.js';
-export type { FunctionPlacement, PlacementInfo, UnitReuse } from './language/placement.js';
+export type { FunctionPlacement, PlacementInfo } from './language/placement.js';
 export type { UriOf } from './language/definition.js';
 
 /** Runs `f`; an internal error gives `fallback`. */

@@ -9,14 +9,16 @@ import type {
   Terminator, Ty,
 } from '../../src/mir/ast.js';
 import type { SourceFile, Span } from '../../src/diagnostics.js';
+import { type PlaceTy, projectTy } from '../../src/mir/body-types.js';
 import { printPlace } from '../../src/mir/printer.js';
+import { EMPTY_SUBST } from '../../src/mir/subst.js';
 import { assertOperands, rvalueOperands } from '../../src/mir/visit.js';
 import { contains } from './position.js';
 
 /** How a path is used: as a value (a function, const or static) or as a type's constructor. */
 export type PathRole = 'value' | 'ctor';
 
-export interface BodyVisitor {
+interface BodyVisitor {
   place?(place: Place): void;
   path?(path: Path, role: PathRole): void;
 }
@@ -25,7 +27,7 @@ export function bodyOf(item: Item | undefined): Body | undefined {
   return item && (item.kind === 'fn' || item.kind === 'static' || item.kind === 'const') ? item.body : undefined;
 }
 
-export function walkBody(body: Body, v: BodyVisitor): void {
+function walkBody(body: Body, v: BodyVisitor): void {
   const scope = (s: Scope): void => {
     for (const d of s.debugs) walkDebug(d, v);
     s.children.forEach(scope);
@@ -147,31 +149,34 @@ function walkConst(c: Const, v: BodyVisitor): void {
   }
 }
 
+interface PathRef {
+  path: Path;
+  role: PathRole;
+}
+
 /** The innermost place and path of `body` whose span holds `offset`. */
-export function refsAt(body: Body, offset: number): { place?: Place; path?: { path: Path; role: PathRole } } {
-  let place: Place | undefined;
-  let path: { path: Path; role: PathRole } | undefined;
-  const width = (s: Span) => s.hi - s.lo;
-  walkBody(body, {
-    place(p) {
-      if (contains(p.span, offset) && (!place || width(p.span) < width(place.span))) place = p;
-    },
-    path(p, role) {
-      if (contains(p.span, offset) && (!path || width(p.span) < width(path.path.span))) path = { path: p, role };
-    },
-  });
-  return { place, path };
+export function refsAt(body: Body, offset: number): { place?: Place; path?: PathRef } {
+  return innermostRefs(offset, (v) => walkBody(body, v));
 }
 
 /** The innermost path of a one-line constant's value (`const F: fn() = const foo;`) holding `offset`. */
-export function walkConstPaths(c: Const, offset: number): { path: Path; role: PathRole } | undefined {
-  let found: { path: Path; role: PathRole } | undefined;
-  walkConst(c, {
+export function walkConstPaths(c: Const, offset: number): PathRef | undefined {
+  return innermostRefs(offset, (v) => walkConst(c, v)).path;
+}
+
+function innermostRefs(offset: number, walk: (v: BodyVisitor) => void): { place?: Place; path?: PathRef } {
+  let place: Place | undefined;
+  let path: PathRef | undefined;
+  const narrower = (s: Span, than: Span | undefined) => contains(s, offset) && (!than || s.hi - s.lo < than.hi - than.lo);
+  walk({
+    place(p) {
+      if (narrower(p.span, place?.span)) place = p;
+    },
     path(p, role) {
-      if (contains(p.span, offset) && (!found || p.span.hi - p.span.lo < found.path.span.hi - found.path.span.lo)) found = { path: p, role };
+      if (narrower(p.span, path?.path.span)) path = { path: p, role };
     },
   });
-  return found;
+  return { place, path };
 }
 
 // ---------------------------------------------------------------- locals
@@ -223,15 +228,9 @@ function declInfo(d: LocalDecl, scope: number, inlined: string | undefined): Loc
 
 // ---------------------------------------------------------------- place types
 
-export interface PlaceType {
-  ty: Ty;
-  /** After a downcast: the variant the place is viewed as. */
-  variant?: string;
-}
-
 /** The type of `local` followed by `projection`, or undefined when the printed types do not tell. */
-export function placeType(localTy: Ty, projection: readonly ProjectionElem[]): PlaceType | undefined {
-  let cur: PlaceType = { ty: localTy };
+export function placeType(localTy: Ty, projection: readonly ProjectionElem[]): PlaceTy | undefined {
+  let cur: PlaceTy = { ty: localTy };
   for (const e of projection) {
     const next = project(cur, e);
     if (!next) return undefined;
@@ -240,32 +239,22 @@ export function placeType(localTy: Ty, projection: readonly ProjectionElem[]): P
   return cur;
 }
 
-function project(cur: PlaceType, e: ProjectionElem): PlaceType | undefined {
+/** `projectTy` without a substitution, plus the deref of a `Box<T>`; undefined where it fails. */
+function project(cur: PlaceTy, e: ProjectionElem): PlaceTy | undefined {
   const t = cur.ty;
-  switch (e.kind) {
-    case 'deref':
-      if (t.kind === 'ref' || t.kind === 'ptr') return { ty: t.pointee };
-      if (t.kind === 'named') {
-        const last = t.path.segments[t.path.segments.length - 1];
-        const arg = last?.kind === 'ident' && last.name === 'Box' ? last.args?.[0] : undefined;
-        if (arg?.kind === 'type') return { ty: arg.ty };
-      }
-      return undefined;
-    case 'field':
-      return { ty: e.ty };
-    case 'index':
-    case 'constIndex':
-      return t.kind === 'array' || t.kind === 'slice' ? { ty: t.elem } : undefined;
-    case 'subslice':
-      if (t.kind === 'slice') return { ty: t };
-      if (t.kind === 'array' && !e.fromEnd) return { ty: { kind: 'array', elem: t.elem, len: { kind: 'value', value: BigInt(e.to - e.from) } } };
-      if (t.kind === 'array' && t.len.kind === 'value') return { ty: { kind: 'array', elem: t.elem, len: { kind: 'value', value: t.len.value - BigInt(e.from + e.to) } } };
-      return undefined;
-    case 'downcast':
-      return { ty: t, variant: e.variant };
-    case 'opaqueCast':
-    case 'subtype':
-      return { ty: e.ty };
+  if (e.kind === 'deref' && t.kind === 'named') {
+    const last = t.path.segments[t.path.segments.length - 1];
+    const arg = last?.kind === 'ident' && last.name === 'Box' ? last.args?.[0] : undefined;
+    return arg?.kind === 'type' ? { ty: arg.ty } : undefined;
+  }
+  // An array of unknown length has no known length after a subslice from its end.
+  if (e.kind === 'subslice' && e.fromEnd && t.kind === 'array' && t.len.kind !== 'value') return undefined;
+  try {
+    const next = projectTy(cur, e, EMPTY_SUBST);
+    // Only a downcast views the place as a variant (a subslice of a slice keeps `cur`'s).
+    return e.kind === 'downcast' ? next : { ty: next.ty };
+  } catch {
+    return undefined;
   }
 }
 

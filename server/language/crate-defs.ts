@@ -16,8 +16,9 @@ import type { SourceFile, Span } from '../../src/diagnostics.js';
 import type { AdtItem, ConstItem, ExternFn, FnItem, Item, Path, StaticItem, Ty } from '../../src/mir/ast.js';
 import { printTy } from '../../src/mir/printer.js';
 import { identSegments, pathKey, samePathUpToPrefix } from '../../src/mir/ty.js';
+import { peelRefs } from '../../src/mono/crate-items.js';
 import type { PathRole } from './body-walk.js';
-import { fileItems } from './outline.js';
+import { externFnNameSpan, fileItems } from './outline.js';
 
 /** A function of a hand-written `extern "C" { … }` block, named like an item. */
 export interface ExternDecl {
@@ -52,8 +53,7 @@ class FileDefs {
     if (item.kind === 'alloc') return;
     if (item.kind === 'extern') {
       for (const decl of item.fns) {
-        const lo = file.text.indexOf(decl.name, decl.span.lo + 2);
-        const nameSpan = lo >= 0 && lo < decl.span.hi ? { lo, hi: lo + decl.name.length } : decl.span;
+        const nameSpan = externFnNameSpan(file, decl);
         const def: Def = { item: { kind: 'externFn', abi: item.abi, decl, name: { segments: [{ kind: 'ident', name: decl.name }], span: nameSpan }, nameSpan }, file };
         push(this.values, decl.name, def);
         push(this.byLastName, decl.name, def);
@@ -70,7 +70,7 @@ class FileDefs {
     const last = segs[segs.length - 1];
     if (last?.kind === 'ident') push(this.byLastName, last.name, def);
     if (item.kind !== 'fn') return;
-    const first = item.params[0] && peelRefs(item.params[0].ty);
+    const first = item.params[0] && peelRefs(item.params[0].ty).ty;
     if (first?.kind === 'closure' && last?.kind === 'disambig' && last.name === 'closure') this.closures.set(first.text, def);
     const s0 = segs[0];
     if (segs.length === 2 && s0?.kind === 'impl' && first && takesSelf(file, item)) {
@@ -128,7 +128,7 @@ export class CrateDefs {
   }
 
   /** The functions, constants and statics whose key is `key`, the compile-time copies of const fns last. */
-  byKey(key: string): Def[] {
+  private byKey(key: string): Def[] {
     return preferRuntime(this.values(key));
   }
 
@@ -139,7 +139,7 @@ export class CrateDefs {
     const last = segs[segs.length - 1];
     const s0 = segs[0];
     if (s0?.kind === 'qualified' && segs.length === 2) {
-      const self = peelRefs(s0.self);
+      const self = peelRefs(s0.self).ty;
       if (self.kind === 'closure') {
         const closure = this.closure(self.text);
         if (closure) return [closure];
@@ -159,7 +159,7 @@ export class CrateDefs {
     let self: string | undefined;
     let trait: string | undefined;
     if (s0?.kind === 'qualified' && segs.length === 2) {
-      self = tyName(peelRefs(s0.self));
+      self = tyName(peelRefs(s0.self).ty);
       const t = s0.trait?.segments[s0.trait.segments.length - 1];
       if (t?.kind === 'ident') trait = t.name;
     } else if (segs.length >= 2) {
@@ -203,11 +203,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 function preferRuntime(defs: Def[]): Def[] {
   const runtime = defs.filter((d) => d.item.kind !== 'fn' || !d.item.ctfe);
   return runtime.length > 0 ? runtime : defs;
-}
-
-function peelRefs(t: Ty): Ty {
-  while (t.kind === 'ref') t = t.pointee;
-  return t;
 }
 
 /** A self type's name for matching: the last segment of a named type, else the printed type. */

@@ -6,7 +6,7 @@ import { type Diagnostic as LspDiagnostic, DiagnosticSeverity } from 'vscode-lan
 import type { Diagnostic, Severity, SourceFile } from '../../src/diagnostics.js';
 import { rangeOf } from './position.js';
 
-export const DIAGNOSTIC_SOURCE = 'codegend';
+const DIAGNOSTIC_SOURCE = 'codegend';
 
 /**
  * The diagnostics of `diags` that belong to `file` (the same object, or a file of the

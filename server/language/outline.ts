@@ -1,5 +1,6 @@
 // What the language features read of a file: its items with headers only (each body
-// parses the first time it is read), and the one item whose chunk holds an offset.
+// parses the first time it is read), the one item whose chunk holds an offset, and the
+// name of an extern function, whose span the parser does not keep.
 // Parsing goes through a throwaway sink: the diagnostics are the daemon's business
 // (`checkCrate`), and a chunk that does not parse simply yields no item.
 //
@@ -7,8 +8,8 @@
 // SourceFile's text never changes, so the memo is invisible but for speed, and it goes
 // when the daemon drops the file. A body read once stays parsed with it.
 
-import { DiagnosticSink, type SourceFile } from '../../src/diagnostics.js';
-import type { Item } from '../../src/mir/ast.js';
+import { DiagnosticSink, type SourceFile, type Span } from '../../src/diagnostics.js';
+import type { ExternFn, Item } from '../../src/mir/ast.js';
 import { parseChunk } from '../../src/mir/parse/items.js';
 import { type ItemChunk, splitItems } from '../../src/mir/split.js';
 
@@ -57,4 +58,10 @@ export function itemAt(file: SourceFile, offset: number): { chunk: ItemChunk; it
   if (!found || offset < found.chunk.start || offset > found.chunk.end) return undefined;
   const item = found.items.find((i) => i.span.lo <= offset && offset <= i.span.hi) ?? found.items[0];
   return { chunk: found.chunk, item };
+}
+
+/** The name of a function of an `extern` block (the parser keeps only the declaration's span). */
+export function externFnNameSpan(file: SourceFile, f: ExternFn): Span {
+  const lo = file.text.indexOf(f.name, f.span.lo + 2);
+  return lo >= 0 && lo < f.span.hi ? { lo, hi: lo + f.name.length } : f.span;
 }

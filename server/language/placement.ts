@@ -2,8 +2,7 @@
 // last build's units (and fills it again after every build); hover and code lenses read
 // it. A generic function may have several instances, each in its own unit.
 
-/** How a unit's object was obtained in the last build (rustc's `CguReuse`). */
-export type UnitReuse = 'No' | 'PreLto' | 'PostLto';
+import type { CguReuse } from '../../src/incr/reuse.js';
 
 export interface FunctionPlacement {
   /** The codegen unit that holds the instance, e.g. `main.m3`. */
@@ -11,7 +10,7 @@ export interface FunctionPlacement {
   /** The instance's symbol in the object. */
   symbol: string;
   /** The unit's reuse in the last build; absent when unknown (e.g. the build failed before deciding). */
-  reuse?: UnitReuse;
+  reuse?: CguReuse;
   /** The instance's key when it differs from the function's path: `sum_all::<i32>`. */
   instance?: string;
 }
@@ -22,7 +21,7 @@ export interface PlacementInfo {
 }
 
 /** `rebuilt` for a unit compiled again, else the reuse as rustc names it. */
-export function reuseText(reuse: UnitReuse): string {
+function reuseText(reuse: CguReuse): string {
   return reuse === 'No' ? 'rebuilt' : reuse;
 }
 
@@ -45,9 +44,9 @@ export function placementMarkdown(placements: readonly FunctionPlacement[] | und
  */
 export function placementTitle(placements: readonly FunctionPlacement[] | undefined): string {
   if (!placements || placements.length === 0) return 'not compiled';
-  const units = new Map<string, UnitReuse | undefined>();
+  const units = new Map<string, CguReuse | undefined>();
   for (const p of placements) units.set(p.unit, p.reuse);
-  const one = (unit: string, reuse: UnitReuse | undefined) => (reuse ? `${unit} · ${reuseText(reuse)}` : unit);
+  const one = (unit: string, reuse: CguReuse | undefined) => (reuse ? `${unit} · ${reuseText(reuse)}` : unit);
   const count = placements.length > 1 ? ` · ${placements.length} instances` : '';
   if (units.size === 1) {
     const [[unit, reuse]] = [...units];

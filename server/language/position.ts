@@ -8,7 +8,7 @@
 import type { Position, Range } from 'vscode-languageserver';
 import type { SourceFile, Span } from '../../src/diagnostics.js';
 
-export function positionAt(file: SourceFile, offset: number): Position {
+function positionAt(file: SourceFile, offset: number): Position {
   const o = Math.max(0, Math.min(offset, file.text.length));
   const { line, col } = file.position(o);
   return { line: line - 1, character: col - 1 };
@@ -24,26 +24,16 @@ export function rangeOf(file: SourceFile, at: Span): Range {
  * the line, a line past the end of the file the end of the file, as LSP asks.
  */
 export function offsetAt(file: SourceFile, pos: Position): number {
-  const text = file.text;
   const line = Math.max(0, Math.floor(pos.line)) + 1;
-  if (file.position(text.length).line < line) return text.length;
-  // The first offset on `line`: `file.position` is monotonic in the offset.
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (file.position(mid).line < line) lo = mid + 1;
-    else hi = mid;
-  }
+  if (file.position(file.text.length).line < line) return file.text.length;
   const length = file.lineText(line).length;
-  return lo + Math.max(0, Math.min(Math.floor(pos.character), length));
+  return file.offsetAt(line, 1) + Math.max(0, Math.min(Math.floor(pos.character), length));
 }
 
 /** The span of the line holding `offset`, without its line break. */
 export function lineSpanAt(file: SourceFile, offset: number): Span {
-  const text = file.text;
-  const lo = offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
-  const { line } = file.position(lo);
+  const { line } = file.position(Math.max(0, offset));
+  const lo = file.offsetAt(line, 1);
   return { lo, hi: lo + file.lineText(line).length };
 }
 

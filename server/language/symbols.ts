@@ -9,7 +9,7 @@ import type { SourceFile, Span } from '../../src/diagnostics.js';
 import type { AdtItem, AllocItem, ExternBlock, FnItem, Item } from '../../src/mir/ast.js';
 import { printPath, printTy } from '../../src/mir/printer.js';
 import type { ItemChunk } from '../../src/mir/split.js';
-import { outlineFile } from './outline.js';
+import { externFnNameSpan, outlineFile } from './outline.js';
 import { rangeOf } from './position.js';
 
 export function documentSymbols(file: SourceFile): DocumentSymbol[] {
@@ -88,9 +88,7 @@ function externSymbol(file: SourceFile, block: ExternBlock): DocumentSymbol {
   const children = block.fns.map((f) => {
     const params = f.params.map(printTy);
     if (f.variadic) params.push('...');
-    const nameLo = file.text.indexOf(f.name, f.span.lo + 2);
-    const name = nameLo >= 0 && nameLo < f.span.hi ? { lo: nameLo, hi: nameLo + f.name.length } : f.span;
-    return symbol(file, f.name, SymbolKind.Function, f.span, name, `extern "${block.abi}" fn(${params.join(', ')}) -> ${printTy(f.ret)}`);
+    return symbol(file, f.name, SymbolKind.Function, f.span, externFnNameSpan(file, f), `extern "${block.abi}" fn(${params.join(', ')}) -> ${printTy(f.ret)}`);
   });
   const head = { lo: block.span.lo, hi: Math.min(block.span.hi, lineEnd(file.text, block.span.lo)) };
   return symbol(file, `extern "${block.abi}"`, SymbolKind.Namespace, block.span, head, undefined, children);
