@@ -10,10 +10,9 @@ import { explainLastBuild, formatExplanation, frontEndOf, latestCrate } from '..
 import { crateKey } from '../src/incr/session.js';
 import { CacheError, WorkProductStore } from '../src/incr/store.js';
 import { cacheStatsResult } from '../server/cache-stats.js';
+import { CACHE_DIR_NAME } from '../server/manifest.js';
 import { formatCacheStats } from './cache-stats-text.js';
 import { parseArgs, type ParsedArgs, UsageError } from './args.js';
-
-export const CACHE_DIR_NAME = '.codegend';
 
 /** The cache directory of a build: `--cache DIR`, else `.codegend/` beside the first input. */
 export function cacheDirOf(p: ParsedArgs, files: string[]): string | undefined {

@@ -6,12 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, constants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, type BuildResult } from '../src/build.js';
+import { build } from '../src/build.js';
 import { type Diagnostic, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
 import { emitFunction } from '../src/emit.js';
 import { checkCrate } from '../src/mir/check.js';
 import { readRustCompanions } from '../server/companions.js';
 import { buildReport } from '../server/build-report.js';
+import { emitResult } from '../server/emit.js';
 import { cacheDirOf, cleanCommand, explainCommand, statsCommand } from './cache-commands.js';
 import { serveCommand, watchCommand, workspaceBuildCommand } from './workspace-commands.js';
 import { BACKENDS } from '../src/backends/select.js';
@@ -123,10 +124,6 @@ function printDiagnostics(ds: Diagnostic[], toolErrors: string[] = [], warnings:
   return errors;
 }
 
-function buildJson(r: BuildResult): string {
-  return JSON.stringify(buildReport(r));
-}
-
 async function buildCommand(args: string[]): Promise<number> {
   const p = parseArgs(args, { values: BUILD_FLAGS.values.filter((f) => f !== '--fn' && f !== '--form'), switches: BUILD_FLAGS.switches });
   if (p.files.length === 0) throw new UsageError('build needs at least one .mir file');
@@ -134,7 +131,7 @@ async function buildCommand(args: string[]): Promise<number> {
   if (!out) throw new UsageError('build needs -o OUT');
   const sources = readSources(p.files);
   const r = await build(sources, { ...buildOptions(p, resolve(out)), rustSources: readRustCompanions(sources) });
-  if (p.switches.has('--json')) process.stdout.write(buildJson(r) + '\n');
+  if (p.switches.has('--json')) process.stdout.write(JSON.stringify(buildReport(r)) + '\n');
   return printDiagnostics(r.diagnostics, r.toolErrors, r.warnings) > 0 || !r.ok ? 1 : 0;
 }
 
@@ -169,7 +166,7 @@ async function emitCommand(args: string[]): Promise<number> {
   const r = await emitFunction(sources, { ...buildOptions(p, ''), function: name, form, rustSources: readRustCompanions(sources) });
   if (printDiagnostics(r.diagnostics) > 0 || r.text === undefined) return 1;
   // --json: the shape of the daemon's `codegend/emit` answer, with the map from output lines to MIR.
-  if (p.switches.has('--json')) process.stdout.write(JSON.stringify({ function: r.function ?? name, unit: r.unit ?? '', form, text: r.text, lines: r.lines ?? [] }) + '\n');
+  if (p.switches.has('--json')) process.stdout.write(JSON.stringify(emitResult({ ...r, text: r.text }, name, form)) + '\n');
   else process.stdout.write(r.text);
   return 0;
 }

@@ -4,9 +4,8 @@
 // `<root>/.codegend/daemon.sock`. A socket nobody answers on is stale: no daemon.
 
 import { existsSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
 import { createMessageConnection, type MessageConnection, SocketMessageReader, SocketMessageWriter } from 'vscode-jsonrpc/node';
-import { daemonRecordPath, defaultSocketPath, readRecord } from '../server/serve.js';
+import { connectSocket, daemonRecordPath, defaultSocketPath, readRecord } from '../server/serve.js';
 
 export interface DaemonClient {
   socket: string;
@@ -15,7 +14,7 @@ export interface DaemonClient {
 }
 
 /** Where the daemon of the workspace at `root` should be listening, if anywhere. */
-export function daemonSocketOf(root: string): string | undefined {
+function daemonSocketOf(root: string): string | undefined {
   const env = process.env.CODEGEND_SOCKET;
   if (env) return env;
   const record = readRecord(daemonRecordPath(root));
@@ -28,11 +27,7 @@ export function daemonSocketOf(root: string): string | undefined {
 export async function connectToDaemon(root: string): Promise<DaemonClient | undefined> {
   const path = daemonSocketOf(root);
   if (!path) return undefined;
-  const socket = await new Promise<Socket | undefined>((resolve) => {
-    const s = connect(path);
-    s.once('connect', () => resolve(s));
-    s.once('error', () => resolve(undefined));
-  });
+  const socket = await connectSocket(path);
   if (!socket) return undefined;
   const connection = createMessageConnection(new SocketMessageReader(socket), new SocketMessageWriter(socket));
   connection.listen();

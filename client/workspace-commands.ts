@@ -13,10 +13,11 @@ import { type Diagnostic, renderDiagnostic, SourceFile } from '../src/diagnostic
 import { mkdirSync, readFileSync } from 'node:fs';
 import { buildReport } from '../server/build-report.js';
 import { readRustCompanions } from '../server/companions.js';
-import { loadWorkspaceConfig, ManifestError } from '../server/manifest.js';
+import { buildOptionsOf, loadWorkspaceConfig, ManifestError } from '../server/manifest.js';
 import { type BuildFinishedParams, type BuildReport, type DiagnosticReport, Methods } from '../server/protocol.js';
 import { serve, ServeError } from '../server/serve.js';
 import { intFlag, parseArgs, UsageError } from './args.js';
+import { plural } from './cache-stats-text.js';
 import { connectToDaemon } from './daemon-client.js';
 
 export async function serveCommand(args: string[]): Promise<number> {
@@ -35,7 +36,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   if (daemon.socket) process.stderr.write(`codegend: serving ${root} on ${daemon.socket}\n`);
-  if (daemon.workspace.status().problems.length > 0) process.stderr.write(`codegend: ${daemon.workspace.status().problems.join('\n')}\n`);
+  const { problems } = daemon.workspace.status();
+  if (problems.length > 0) process.stderr.write(`codegend: ${problems.join('\n')}\n`);
   await daemon.stopped;
   // Stopped: whatever else is still open (a client's half-closed socket) must not keep it alive.
   process.exit(0);
@@ -64,7 +66,7 @@ export async function workspaceBuildCommand(args: string[]): Promise<number> {
   }
   const sources = config.sources.map((f) => new SourceFile(f, readFileSync(f, 'utf8')));
   mkdirSync(dirname(config.output), { recursive: true });
-  const r = await build(sources, { backend: config.backend, opt: config.opt, cgus: config.cgus, emit: config.emit, output: config.output, linkArgs: config.link, lto: config.lto, cache: config.cache, rustSources: readRustCompanions(sources) });
+  const r = await build(sources, { ...buildOptionsOf(config), rustSources: readRustCompanions(sources) });
   return printReport(buildReport(r), json, r.diagnostics);
 }
 
@@ -101,12 +103,12 @@ export async function watchCommand(args: string[]): Promise<number> {
 }
 
 /** One line per build: when, which, what it did. */
-export function watchLine(f: BuildFinishedParams): string {
+function watchLine(f: BuildFinishedParams): string {
   const time = new Date().toTimeString().slice(0, 8);
   const head = `[${time}] build #${f.buildId} (${f.trigger})`;
   if (!f.ok) {
     const errors = f.diagnostics.filter((d) => d.severity === 'error').length + f.errors.length;
-    return `${head}: failed, ${errors} error${errors === 1 ? '' : 's'}${f.keptLastGood ? '; the last good output is kept' : ''}`;
+    return `${head}: failed, ${plural(errors, 'error')}${f.keptLastGood ? '; the last good output is kept' : ''}`;
   }
   const rebuilt = f.cgus.filter((u) => u.reuse === 'No').length;
   return `${head}: ${rebuilt} compiled, ${f.cgus.length - rebuilt} reused, ${(f.ms / 1000).toFixed(2)} s -> ${f.output ?? ''}`;
@@ -116,7 +118,7 @@ function printReport(r: BuildReport, json: boolean, diagnostics?: Diagnostic[]):
   if (json) process.stdout.write(JSON.stringify(r) + '\n');
   for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
   if (diagnostics) for (const d of diagnostics) process.stderr.write(renderDiagnostic(d));
-  else for (const d of r.diagnostics) process.stderr.write(renderReport(d));
+  else process.stderr.write(renderReports(r.diagnostics));
   for (const e of r.errors) process.stderr.write(`error: ${e}\n`);
   const errors = r.diagnostics.filter((d) => d.severity === 'error').length + r.errors.length;
   if (errors > 0) process.stderr.write(`error: aborting due to ${errors === 1 ? 'previous error' : `${errors} previous errors`}\n`);
@@ -124,20 +126,30 @@ function printReport(r: BuildReport, json: boolean, diagnostics?: Diagnostic[]):
 }
 
 function printProblems(r: BuildReport): void {
-  for (const d of r.diagnostics) process.stdout.write(renderReport(d));
+  process.stdout.write(renderReports(r.diagnostics));
   for (const e of r.errors) process.stdout.write(`error: ${e}\n`);
 }
 
-/** A reported diagnostic as the CLI renders diagnostics, with its source line when the file can be read. */
-export function renderReport(d: DiagnosticReport): string {
-  let text: string;
-  try {
-    text = readFileSync(d.file, 'utf8');
-  } catch {
-    return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`;
-  }
-  const file = new SourceFile(d.file, text);
-  const lo = file.offsetAt(d.line, d.column);
-  const hi = file.offsetAt(d.endLine, d.endColumn);
-  return renderDiagnostic({ severity: d.severity, message: d.message, file, span: { lo, hi: Math.max(lo, hi) } });
+/** Reported diagnostics as the CLI renders diagnostics, with their source lines when the files can be read (each once). */
+function renderReports(ds: DiagnosticReport[]): string {
+  const files = new Map<string, SourceFile | undefined>();
+  const fileOf = (path: string): SourceFile | undefined => {
+    if (!files.has(path)) {
+      try {
+        files.set(path, new SourceFile(path, readFileSync(path, 'utf8')));
+      } catch {
+        files.set(path, undefined);
+      }
+    }
+    return files.get(path);
+  };
+  return ds
+    .map((d) => {
+      const file = fileOf(d.file);
+      if (!file) return `${d.file}:${d.line}:${d.column}: ${d.severity}: ${d.message}\n`;
+      const lo = file.offsetAt(d.line, d.column);
+      const hi = file.offsetAt(d.endLine, d.endColumn);
+      return renderDiagnostic({ severity: d.severity, message: d.message, file, span: { lo, hi: Math.max(lo, hi) } });
+    })
+    .join('');
 }

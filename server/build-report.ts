@@ -19,7 +19,7 @@ export function buildReport(r: BuildResult): BuildReport {
   };
 }
 
-export function diagnosticReport(d: Diagnostic): DiagnosticReport {
+function diagnosticReport(d: Diagnostic): DiagnosticReport {
   const start = d.file.position(d.span.lo);
   const end = d.file.position(Math.max(d.span.lo, d.span.hi));
   return { severity: d.severity, file: d.file.name, line: start.line, column: start.col, endLine: end.line, endColumn: end.col, message: d.message };

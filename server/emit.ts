@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { type CancellationToken, ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import { DiagnosticSink, renderDiagnostic, SourceFile } from '../src/diagnostics.js';
-import { emitFunction } from '../src/emit.js';
+import { emitFunction, type EmitResult as Emitted } from '../src/emit.js';
 import { parseMirFile } from '../src/mir/parse/items.js';
 import { pathKey } from '../src/mir/ty.js';
 import { readRustCompanions } from './companions.js';
@@ -36,9 +36,14 @@ export async function emitForWorkspace(workspace: Workspace, params: EmitParams,
     const why = r.diagnostics.map((d) => renderDiagnostic(d).trimEnd()).join('\n') || `no code for \`${name}\``;
     throw new ResponseError(ErrorCodes.InvalidRequest, why);
   }
-  const result: EmitResult = { function: r.function ?? name, unit: r.unit ?? '', form, text: r.text, lines: r.lines ?? [] };
+  const result = emitResult({ ...r, text: r.text }, name, form);
   cache.set(key, result);
   return result;
+}
+
+/** What the library emitted, as `codegend/emit` answers and `codegend emit --json` prints it. */
+export function emitResult(r: Emitted & { text: string }, name: string, form: EmitResult['form']): EmitResult {
+  return { function: r.function ?? name, unit: r.unit ?? '', form, text: r.text, lines: r.lines ?? [] };
 }
 
 /** The path of the function whose item contains the position. */

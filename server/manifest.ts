@@ -10,9 +10,11 @@
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { BuildOptions } from '../src/build.js';
 import type { LtoMode } from '../src/incr/reuse.js';
 import type { BackendName } from '../src/backends/select.js';
 import { BACKENDS } from '../src/backends/select.js';
+import { SourceFile } from '../src/diagnostics.js';
 import type { OutputKind } from '../src/ssa/back/link.js';
 
 export const MANIFEST_NAME = 'codegend.json';
@@ -37,7 +39,15 @@ export interface WorkspaceConfig {
 }
 
 /** A problem with the workspace's configuration, rendered `file:line:col: error: message`. */
-export class ManifestError extends Error {}
+export class ManifestError extends Error {
+  constructor(
+    message: string,
+    /** Where in the manifest the problem is, and the problem without its location. */
+    readonly at?: { file: string; line: number; column: number; problem: string },
+  ) {
+    super(message);
+  }
+}
 
 const KEYS = ['sources', 'output', 'backend', 'opt', 'lto', 'cgus', 'link', 'emit', 'cache'];
 
@@ -55,11 +65,17 @@ function singleFile(file: string): WorkspaceConfig {
   return { root, origin: file, patterns: [basename(file)], sources: [file], output: join(root, basename(file, '.mir')), emit: 'exe', backend: 'llvm', opt: 0, lto: 'off', cgus: 16, link: [], cache: join(root, CACHE_DIR_NAME) };
 }
 
+/** What `build` takes from the configuration. */
+export function buildOptionsOf(config: WorkspaceConfig): BuildOptions {
+  return { backend: config.backend, opt: config.opt, cgus: config.cgus, emit: config.emit, output: config.output, linkArgs: config.link, lto: config.lto, cache: config.cache };
+}
+
 /** Parses and validates a manifest's text. */
-export function fromManifest(root: string, path: string, text: string): WorkspaceConfig {
+function fromManifest(root: string, path: string, text: string): WorkspaceConfig {
+  const manifest = new SourceFile(path, text);
   const fail = (offset: number, message: string): never => {
-    const { line, col } = position(text, offset);
-    throw new ManifestError(`${path}:${line}:${col}: error: ${message}`);
+    const { line, col } = manifest.position(offset);
+    throw new ManifestError(`${path}:${line}:${col}: error: ${message}`, { file: path, line, column: col, problem: message });
   };
   let json: unknown;
   try {
@@ -124,16 +140,11 @@ export function fromManifest(root: string, path: string, text: string): Workspac
   };
 }
 
-function position(text: string, offset: number): { line: number; col: number } {
-  const before = text.slice(0, offset).split('\n');
-  return { line: before.length, col: before[before.length - 1]!.length + 1 };
-}
-
-/** Directories never searched for sources. */
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', CACHE_DIR_NAME]);
+/** Directories never searched for sources nor watched: version control, dependencies, the daemon's own files. */
+export const SKIPPED_DIRS = new Set(['.git', 'node_modules', CACHE_DIR_NAME]);
 
 /** The files under `root` the patterns match (a plain path matches itself), sorted, without duplicates. */
-export function expandSources(root: string, patterns: string[]): string[] {
+function expandSources(root: string, patterns: string[]): string[] {
   const out = new Set<string>();
   for (const pattern of patterns) {
     if (!/[*?]/.test(pattern)) {

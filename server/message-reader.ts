@@ -8,18 +8,10 @@
 // the end of the stream does.
 
 import type { Readable } from 'node:stream';
-import { AbstractMessageReader, type DataCallback, type Disposable, type Message, type ResponseMessage } from 'vscode-languageserver/node';
+import { AbstractMessageReader, type DataCallback, type Disposable, ErrorCodes, type Message, type ResponseMessage } from 'vscode-languageserver/node';
 
-export const PARSE_ERROR = -32700;
-export const INVALID_REQUEST = -32600;
-
-export interface ReaderLimits {
-  /** The largest frame accepted, in bytes. */
-  maxMessageBytes: number;
-}
-
-/** 64 MiB: far beyond any request of the protocol (a whole .mir file in `didOpen` included). */
-export const DEFAULT_LIMITS: ReaderLimits = { maxMessageBytes: 64 * 1024 * 1024 };
+/** The largest frame accepted, 64 MiB: far beyond any request of the protocol (a whole .mir file in `didOpen` included). */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /^content-length:\s*(\d+)\s*$/i;
@@ -36,7 +28,6 @@ export class ValidatingMessageReader extends AbstractMessageReader {
     private readonly readable: Readable,
     /** Sends a response the reader makes itself (errors for what is not a message). */
     private readonly reply: (response: ResponseMessage) => void,
-    private readonly limits: ReaderLimits = DEFAULT_LIMITS,
   ) {
     super();
   }
@@ -76,13 +67,13 @@ export class ValidatingMessageReader extends AbstractMessageReader {
       }
       const length = contentLength(this.buffer.subarray(0, end).toString('ascii'));
       if (length === undefined) {
-        this.error(PARSE_ERROR, 'Parse error: a message header without a valid Content-Length');
+        this.error(ErrorCodes.ParseError, 'Parse error: a message header without a valid Content-Length');
         this.resync(end + HEADER_END.length);
         continue;
       }
       const start = end + HEADER_END.length;
-      if (length > this.limits.maxMessageBytes) {
-        this.error(INVALID_REQUEST, `Invalid Request: a message of ${length} bytes exceeds the limit of ${this.limits.maxMessageBytes}`);
+      if (length > MAX_MESSAGE_BYTES) {
+        this.error(ErrorCodes.InvalidRequest, `Invalid Request: a message of ${length} bytes exceeds the limit of ${MAX_MESSAGE_BYTES}`);
         const available = this.buffer.length - start;
         this.skipping = Math.max(0, length - available);
         this.buffer = this.buffer.subarray(Math.min(this.buffer.length, start + length));
@@ -108,12 +99,12 @@ export class ValidatingMessageReader extends AbstractMessageReader {
     try {
       value = JSON.parse(body.toString('utf8'));
     } catch {
-      this.error(PARSE_ERROR, 'Parse error: the message is not valid JSON');
+      this.error(ErrorCodes.ParseError, 'Parse error: the message is not valid JSON');
       return;
     }
     const problem = invalidity(value);
     if (problem) {
-      this.error(INVALID_REQUEST, `Invalid Request: ${problem}`, usableId(value));
+      this.error(ErrorCodes.InvalidRequest, `Invalid Request: ${problem}`, usableId(value));
       return;
     }
     this.callback?.(value as Message);

@@ -38,7 +38,7 @@ export interface DaemonRecord {
 }
 
 /** The directory of a workspace's daemon files (`daemon.json`, the default socket). */
-export function daemonDir(root: string): string {
+function daemonDir(root: string): string {
   const at = resolve(root);
   return join(at.endsWith('.mir') ? dirname(at) : at, CACHE_DIR_NAME);
 }
@@ -159,16 +159,20 @@ function listenOwnerOnly(server: Server, path: string): Promise<void> {
   });
 }
 
-/** Whether something accepts connections on the socket (a live daemon, not a stale file). */
-function answers(path: string): Promise<boolean> {
+/** A connection to the socket; undefined when nothing accepts it (no daemon, or a stale file). */
+export function connectSocket(path: string): Promise<Socket | undefined> {
   return new Promise((r) => {
     const s = connect(path);
-    s.once('connect', () => {
-      s.destroy();
-      r(true);
-    });
-    s.once('error', () => r(false));
+    s.once('connect', () => r(s));
+    s.once('error', () => r(undefined));
   });
+}
+
+/** Whether something accepts connections on the socket (a live daemon, not a stale file). */
+async function answers(path: string): Promise<boolean> {
+  const s = await connectSocket(path);
+  s?.destroy();
+  return s !== undefined;
 }
 
 export function readRecord(path: string): DaemonRecord | undefined {

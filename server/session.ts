@@ -16,6 +16,9 @@ import {
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
+  type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
+  type WorkDoneProgressReport,
 } from 'vscode-languageserver';
 import { createProtocolConnection, StreamMessageWriter } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -226,7 +229,7 @@ export class ClientSession {
       this.workspace.on(event, f as never);
       this.unsubscribe.push(() => this.workspace.off(event, f as never));
     };
-    listen('buildStarted', (e) => void this.progress(e.buildId, { kind: 'begin', title: 'codegend: building', cancellable: false, message: 'starting', percentage: 0 }, true));
+    listen('buildStarted', (e) => void this.progress(e.buildId, { kind: 'begin', title: 'codegend: building', cancellable: false, message: 'starting', percentage: 0 }));
     listen('progress', (p) => {
       const message = p.total === 0 ? 'nothing to compile' : `unit ${p.done}/${p.total}${p.unit ? ` (${p.unit})` : ''}`;
       void this.progress(p.buildId, { kind: 'report', message, percentage: p.total === 0 ? 100 : Math.round((100 * p.done) / p.total) });
@@ -246,22 +249,23 @@ export class ClientSession {
    * to create the token first, as LSP requires; a plain JSON-RPC client gets the
    * notifications directly.
    */
-  private async progress(buildId: number, value: object, begin = false): Promise<void> {
+  private async progress(buildId: number, value: WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd): Promise<void> {
     const token = buildProgressToken(buildId);
-    if (begin) {
+    if (value.kind === 'begin') {
       const created = this.editor === undefined ? Promise.resolve(true) : this.editor.workDoneProgress ? this.request('window/workDoneProgress/create', { token }) : Promise.resolve(false);
       this.progressTokens.set(buildId, created);
     }
     const ok = await (this.progressTokens.get(buildId) ?? Promise.resolve(false));
     if (ok) await this.send('$/progress', { token, value });
-    if ((value as { kind: string }).kind === 'end') this.progressTokens.delete(buildId);
+    if (value.kind === 'end') this.progressTokens.delete(buildId);
   }
 
   private publish(byFile: Map<string, Diagnostic[]>): void {
     for (const [path, diagnostics] of byFile) {
       if (!path.endsWith('.mir')) continue;
-      const file = diagnostics[0]?.file ?? new SourceFile(path, this.workspace.textOf(path) ?? '');
-      void this.send('textDocument/publishDiagnostics', { uri: pathToFileURL(path).href, diagnostics: toLspDiagnostics(diagnostics, file) });
+      // A file without diagnostics (any more) needs no text: its list is cleared.
+      const file = diagnostics[0]?.file;
+      void this.send('textDocument/publishDiagnostics', { uri: pathToFileURL(path).href, diagnostics: file ? toLspDiagnostics(diagnostics, file) : [] });
     }
   }
 

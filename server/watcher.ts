@@ -6,17 +6,14 @@
 
 import { basename, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { CACHE_DIR_NAME, MANIFEST_NAME, matchesSources } from './manifest.js';
+import { MANIFEST_NAME, matchesSources, SKIPPED_DIRS } from './manifest.js';
 import type { Workspace } from './workspace.js';
-
-/** Version control, dependencies, and the daemon's own files (cache, socket, scratch). */
-const NEVER_WATCHED = new Set(['.git', 'node_modules', CACHE_DIR_NAME]);
 
 export function watchWorkspace(workspace: Workspace): FSWatcher {
   const root = workspace.root;
   const ignored = (path: string): boolean => {
     const config = workspace.config;
-    if (NEVER_WATCHED.has(basename(path))) return true;
+    if (SKIPPED_DIRS.has(basename(path))) return true;
     if (config && (path === config.cache || path.startsWith(config.cache + sep) || path === config.output)) return true;
     return false;
   };
@@ -25,7 +22,7 @@ export function watchWorkspace(workspace: Workspace): FSWatcher {
     if (workspace.hasOverlay(path)) return;
     const rel = relative(root, path).split(sep).join('/');
     const config = workspace.config;
-    const relevant = rel === MANIFEST_NAME || path.endsWith('.rs') || (config ? matchesSources(rel, config.patterns) || config.sources.includes(path) : path.endsWith('.mir'));
+    const relevant = rel === MANIFEST_NAME || path.endsWith('.rs') || (config ? matchesSources(rel, config.patterns) || workspace.isSource(path) : path.endsWith('.mir'));
     if (relevant) workspace.scheduleBuild('watch');
   };
   watcher.on('add', onEvent).on('change', onEvent).on('unlink', onEvent);

@@ -25,7 +25,7 @@ import { cacheStatsResult, emptyCacheStats } from './cache-stats.js';
 import { collectWhenQuiet } from './memory.js';
 import { BuildMemo } from '../src/incr/memo.js';
 import { readRustCompanions } from './companions.js';
-import { loadWorkspaceConfig, ManifestError, type WorkspaceConfig } from './manifest.js';
+import { buildOptionsOf, CACHE_DIR_NAME, loadWorkspaceConfig, ManifestError, type WorkspaceConfig } from './manifest.js';
 import type { BuildFinishedParams, BuildTrigger, CacheStatsResult, CleanResult, DiagnosticReport, ExplainResult, StatusResult, UnitsResult } from './protocol.js';
 
 export interface BuildStarted {
@@ -75,15 +75,16 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   private queued: { promise: Promise<BuildFinishedParams>; trigger: BuildTrigger } | undefined;
   private last: BuildFinishedParams | undefined;
   private lastFinishedAt = 0;
-  private lastGood: BuildResult | undefined;
+  /** The output of the last good build, which a failed build leaves in place. */
+  private lastGoodOutput: string | undefined;
   /** Where the items went in the last build whose front end ran. */
   private placementNow: UnitPlacement[] | undefined;
-  /** Files that had diagnostics in the last report, to clear them when they have none. */
-  private reported = new Set<string>();
+  /** The files with diagnostics in the last report (to clear them when they have none). */
   private lastByFile: FileDiagnostics = new Map();
   private configNow: WorkspaceConfig | undefined;
   private current: StatusResult['current'] = null;
-  private configProblem: string | undefined;
+  /** Why the configuration could not be read, the last time it was. */
+  private configError: ManifestError | undefined;
   private readonly started = Date.now();
   /** What unchanged text needs no hashing again from one build to the next. */
   private readonly memo = new BuildMemo();
@@ -101,15 +102,16 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   }
 
   /** The configuration, read again (the manifest or the files its globs match may have changed). */
-  reloadConfig(): WorkspaceConfig | undefined {
+  private reloadConfig(): WorkspaceConfig | undefined {
     try {
       this.configNow = loadWorkspaceConfig(this.root);
-      this.configProblem = undefined;
+      this.configError = undefined;
+      return this.configNow;
     } catch (e) {
       // An unreadable manifest or directory is a problem with the workspace, not a crash.
-      this.configProblem = e instanceof ManifestError ? e.message : `${this.root}: error: cannot read the workspace: ${(e as Error).message}`;
+      this.configError = e instanceof ManifestError ? e : new ManifestError(`${this.root}: error: cannot read the workspace: ${(e as Error).message}`);
+      return undefined;
     }
-    return this.configProblem === undefined ? this.configNow : undefined;
   }
 
   get config(): WorkspaceConfig | undefined {
@@ -122,10 +124,6 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   get placement(): UnitPlacement[] | undefined {
     return this.placementNow;
-  }
-
-  get building(): boolean {
-    return this.running !== undefined;
   }
 
   // ------------------------------------------------------------ documents
@@ -244,7 +242,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
     const config = this.reloadConfig();
     let result: BuildResult;
     if (!config) {
-      result = this.failed([], [this.configProblem ?? 'the workspace has no configuration']);
+      result = this.failed([], [this.configError?.message ?? 'the workspace has no configuration']);
     } else {
       const sources = this.sources();
       const missing = config.sources.filter((p) => !sources.some((s) => s.name === p));
@@ -254,15 +252,8 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
           missing.length > 0
             ? this.failed([], missing.map((p) => `cannot read ${p}`))
             : await build(sources, {
-                backend: config.backend,
-                opt: config.opt,
-                cgus: config.cgus,
-                emit: config.emit,
-                output: config.output,
-                linkArgs: config.link,
-                lto: config.lto,
+                ...buildOptionsOf(config),
                 jobs: this.options.jobs ?? availableParallelism(),
-                cache: config.cache,
                 rustSources: readRustCompanions(sources, (p) => this.contains(p)),
                 memo: this.memo,
                 onProgress: (p) => {
@@ -275,7 +266,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
         result = this.failed([], [`internal error: ${(e as Error)?.message ?? String(e)}`]);
       }
     }
-    if (result.ok) this.lastGood = result;
+    if (result.ok) this.lastGoodOutput = result.output;
     if (result.placement) this.placementNow = result.placement;
     const report = buildReport(result);
     const finished: BuildFinishedParams = {
@@ -283,7 +274,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
       diagnostics: [...report.diagnostics, ...(config ? [] : this.configDiagnostics())],
       buildId,
       trigger,
-      keptLastGood: !result.ok && this.lastGood?.output !== undefined && existsSync(this.lastGood.output),
+      keptLastGood: !result.ok && this.lastGoodOutput !== undefined && existsSync(this.lastGoodOutput),
     };
     this.last = finished;
     this.current = null;
@@ -300,22 +291,18 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   /** The manifest's problem as a diagnostic of the manifest file. */
   private configDiagnostics(): DiagnosticReport[] {
-    const m = /^(.*?):(\d+):(\d+): error: (.*)$/s.exec(this.configProblem ?? '');
-    if (!m) return [];
-    const line = Number(m[2]);
-    const column = Number(m[3]);
-    return [{ severity: 'error', file: m[1]!, line, column, endLine: line, endColumn: column, message: m[4]! }];
+    const at = this.configError?.at;
+    return at ? [{ severity: 'error', file: at.file, line: at.line, column: at.column, endLine: at.line, endColumn: at.column, message: at.problem }] : [];
   }
 
   private publishDiagnostics(diagnostics: Diagnostic[]): void {
     const byFile: FileDiagnostics = new Map();
-    for (const path of this.reported) byFile.set(path, []);
+    for (const path of this.lastByFile.keys()) byFile.set(path, []);
     for (const d of diagnostics) {
       const list = byFile.get(d.file.name) ?? [];
       list.push(d);
       byFile.set(d.file.name, list);
     }
-    this.reported = new Set([...byFile].filter(([, ds]) => ds.length > 0).map(([p]) => p));
     this.lastByFile = new Map([...byFile].filter(([, ds]) => ds.length > 0));
     this.emit('diagnostics', byFile);
   }
@@ -341,7 +328,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   cacheStats(): CacheStatsResult {
     const s = this.openStore((store) => store.stats());
-    return s ? cacheStatsResult(s) : emptyCacheStats(this.configNow?.cache ?? join(this.root, '.codegend'));
+    return s ? cacheStatsResult(s) : emptyCacheStats(this.configNow?.cache ?? join(this.root, CACHE_DIR_NAME));
   }
 
   explain(target: string | undefined): ExplainResult {
@@ -393,7 +380,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   }
 
   status(): StatusResult {
-    const problems = this.configProblem ? [this.configProblem] : [];
+    const problems = this.configError ? [this.configError.message] : [];
     const mem = process.memoryUsage();
     return {
       version: VERSION,
