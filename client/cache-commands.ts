@@ -2,7 +2,6 @@
 // way `build` does (`--cache DIR`, else `.codegend/` beside the first file, else in the
 // current directory) and print what the library reads from it.
 
-import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { crateNameOf } from '../src/build.js';
 import { SourceFile } from '../src/diagnostics.js';
@@ -24,7 +23,7 @@ export function cacheDirOf(p: ParsedArgs, files: string[]): string | undefined {
 
 function openForReading(p: ParsedArgs): WorkProductStore | undefined {
   const dir = cacheDirOf(p, p.files.filter((f) => f.endsWith('.mir')))!;
-  if (!existsSync(join(dir, 'cache.db'))) {
+  if (!WorkProductStore.exists(dir)) {
     process.stderr.write(`codegend: no cache at ${dir} (build with --cache DIR, or pass the .mir files)\n`);
     return undefined;
   }
@@ -77,7 +76,7 @@ export function cleanCommand(args: string[]): number {
   const files = p.files.filter((f) => f.endsWith('.mir'));
   if (p.files.length !== files.length) throw new UsageError('clean takes only .mir files');
   const dir = cacheDirOf(p, files)!;
-  if (!existsSync(join(dir, 'cache.db'))) {
+  if (!WorkProductStore.exists(dir)) {
     process.stdout.write(`nothing to clean at ${dir}\n`);
     return 0;
   }
@@ -87,7 +86,7 @@ export function cleanCommand(args: string[]): number {
   } catch (e) {
     if (!(e instanceof CacheError) || files.length > 0) throw e;
     // A cache this codegend cannot open (a newer schema): emptying it means removing it.
-    for (const f of ['cache.db', 'cache.db-wal', 'cache.db-shm']) rmSync(join(dir, f), { force: true });
+    WorkProductStore.remove(dir);
     process.stdout.write(`removed the cache at ${dir} (${e.message})\n`);
     return 0;
   }

@@ -10,7 +10,7 @@
 // build finished, diagnostics per file) that each client session forwards.
 
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { build, type BuildResult, type UnitPlacement } from '../src/build.js';
@@ -316,7 +316,7 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
 
   private openStore<T>(f: (store: WorkProductStore, crate: string | undefined) => T, readonly = true): T | undefined {
     const config = this.configNow;
-    if (!config || !existsSync(join(config.cache, 'cache.db'))) return undefined;
+    if (!config || !WorkProductStore.exists(config.cache)) return undefined;
     const store = WorkProductStore.open(config.cache, { readonly });
     try {
       const sources = config.sources.map((p) => new SourceFile(p, ''));
@@ -369,12 +369,12 @@ export class Workspace extends EventEmitter<WorkspaceEvents> {
   clean(): CleanResult {
     const config = this.configNow;
     if (!config) return { removed: 'nothing (the workspace has no configuration)' };
-    if (!existsSync(join(config.cache, 'cache.db'))) return { removed: 'nothing (no cache yet)' };
+    if (!WorkProductStore.exists(config.cache)) return { removed: 'nothing (no cache yet)' };
     try {
       this.openStore((store) => store.clean(), false);
     } catch (e) {
       if (!(e instanceof CacheError)) throw e;
-      for (const f of ['cache.db', 'cache.db-wal', 'cache.db-shm']) rmSync(join(config.cache, f), { force: true });
+      WorkProductStore.remove(config.cache);
     }
     return { removed: `the work products in ${config.cache}` };
   }

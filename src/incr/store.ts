@@ -4,7 +4,7 @@
 // usable, and every blob is re-hashed when read (DESIGN.md, "Incremental semantics").
 
 import { createHash } from 'node:crypto';
-import { accessSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readSync, renameSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -160,6 +160,16 @@ export class WorkProductStore {
   }
 
   /** Opens (creating, migrating or replacing a corrupt file as needed) the store in `dir`. */
+  /** Whether `dir` holds a store. */
+  static exists(dir: string): boolean {
+    return existsSync(join(dir, DB_FILE));
+  }
+
+  /** Deletes the store in `dir` (its database and journal files), for a store that cannot be opened to be emptied. */
+  static remove(dir: string): void {
+    for (const s of ['', '-wal', '-shm']) rmSync(join(dir, DB_FILE + s), { force: true });
+  }
+
   static open(dir: string, options: StoreOptions = {}): WorkProductStore {
     const opts: Required<StoreOptions> = {
       maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
