@@ -62,20 +62,18 @@ export async function emitFunction(sources: SourceFile[], options: EmitOptions):
   const module = compileCodegenUnit(backend, input, unit, { opt: options.opt }, sink);
   if (!module) return { diagnostics: sortDiagnostics(sink.list) };
   const instances = unit.items.map((i) => i.item).filter(matches).map((m) => m.instance);
-  const first = instances[0]!;
-  const def = itemOf(first);
+  const def = itemOf(instances[0]!);
   const listings: FunctionListing[] = [];
-  for (const inst of instances) {
-    let listing: FunctionListing | undefined;
-    try {
-      listing = await backend.functionListing(module, inst.symbol, LISTING_FORMS[options.form]);
-    } catch (e) {
-      // A tool that fails (llc missing or crashing) is reported at the function.
-      sink.error(def.file, def.item.nameSpan, `cannot list \`${inst.key}\`: ${e instanceof Error ? e.message : String(e)}`);
-      continue;
-    }
-    if (listing) listings.push(listing);
-    else sink.warning(def.file, def.item.nameSpan, `\`${inst.key}\` has no code of its own at --opt ${options.opt}: the optimizer inlined it into its callers`);
+  try {
+    const listed = await backend.functionListings(module, instances.map((inst) => inst.symbol), LISTING_FORMS[options.form]);
+    instances.forEach((inst, i) => {
+      const listing = listed[i];
+      if (listing) listings.push(listing);
+      else sink.warning(def.file, def.item.nameSpan, `\`${inst.key}\` has no code of its own at --opt ${options.opt}: the optimizer inlined it into its callers`);
+    });
+  } catch (e) {
+    // A tool that fails (llc missing or crashing) is reported at the function.
+    for (const inst of instances) sink.error(def.file, def.item.nameSpan, `cannot list \`${inst.key}\`: ${e instanceof Error ? e.message : String(e)}`);
   }
   const result: EmitResult = { diagnostics: sortDiagnostics(sink.list), unit: unit.name, function: pathKey(def.item.name) };
   if (sink.errorCount > 0 || listings.length === 0) return result;
@@ -89,15 +87,13 @@ function itemOf(inst: Instance) {
 
 /** The listings one after another, a blank line apart, the line numbers moved along. */
 function concatenate(listings: FunctionListing[]): { text: string; lines: EmitLine[] } {
-  let text = '';
   const lines: EmitLine[] = [];
+  let offset = 0;
   for (const l of listings) {
-    if (text !== '') text += '\n';
-    const offset = countLines(text);
-    text += l.text;
     for (const x of l.lines) lines.push({ output: x.output + offset, file: x.file.name, line: x.line, column: x.column });
+    offset += countLines(l.text) + 1;
   }
-  return { text, lines };
+  return { text: listings.map((l) => l.text).join('\n'), lines };
 }
 
 function countLines(text: string): number {

@@ -45,7 +45,7 @@ export function asmListing(asm: string, symbol: string, files: FileLookup): Func
   const debugFrameOnly = all.some((l) => /^\s*\.cfi_sections\s+\.debug_frame\s*$/.test(l));
 
   const region = all.slice(start, end + 1);
-  const body = region.join('\n');
+  const uses = labelUses(region);
   const kept: string[] = [];
   const lines: ListingLine[] = [];
   let loc: Omit<ListingLine, 'output'> | undefined;
@@ -61,19 +61,19 @@ export function asmListing(asm: string, symbol: string, files: FileLookup): Func
     if (FILE.test(l)) continue;
     if (debugFrameOnly && /^\s*\.cfi_/.test(l)) continue;
     const label = DEBUG_LABEL.exec(l);
-    if (label && !referenced(body, label[1]!)) continue;
+    // Its definition is one use: kept when something else refers to it.
+    if (label && uses.get(label[1]!)! < 2) continue;
     if (loc && INSTRUCTION.test(l)) lines.push({ output: kept.length, ...loc });
     kept.push(l);
   }
   return { text: kept.join('\n') + '\n', lines };
 }
 
-/** Whether `label` appears in `text` other than where it is defined. */
-function referenced(text: string, label: string): boolean {
-  let n = 0;
-  const re = new RegExp(`${label.replace(/\./g, '\\.')}(?![0-9A-Za-z_])`, 'g');
-  while (re.exec(text) && n < 2) n++;
-  return n > 1;
+/** How often each label of the kind only debug info refers to occurs in `lines`, definitions included. */
+function labelUses(lines: string[]): Map<string, number> {
+  const uses = new Map<string, number>();
+  for (const l of lines) for (const [name] of l.matchAll(/\.L(?:tmp|func_begin)\d+(?![0-9A-Za-z_])/g)) uses.set(name, (uses.get(name) ?? 0) + 1);
+  return uses;
 }
 
 /** A string as llc quotes it: `\"`, `\\`, octal `\NNN` and the C escapes. */

@@ -55,14 +55,17 @@ export function llvmBackend(options: LlvmBackendOptions = {}): Backend<LlvmTypes
     newModule: (unitName: string, moduleOptions: ModuleOptions) => new LlvmModule(unitName, moduleOptions),
     serialize: (module: LlvmModule): SerializedModule => ({ name: module.unitName, bytes: new TextEncoder().encode(printModule(module.ir)) }),
     functionText: (module: LlvmModule, symbol: string) => printFunction(module.ir, symbol),
-    functionListing: async (module: LlvmModule, symbol: string, form: ListingForm): Promise<FunctionListing | undefined> => {
-      if (form === 'ir') return irListing(module.ir, symbol);
-      const f = module.ir.symbols.get(symbol);
-      if (f?.kind !== 'fn' || !f.body) return undefined;
+    functionListings: async (module: LlvmModule, symbols: readonly string[], form: ListingForm): Promise<(FunctionListing | undefined)[]> => {
+      if (form === 'ir') return symbols.map((s) => irListing(module.ir, s));
+      const defined = (s: string): boolean => {
+        const f = module.ir.symbols.get(s);
+        return f?.kind === 'fn' && f.body !== undefined;
+      };
+      if (!symbols.some(defined)) return symbols.map(() => undefined);
       const debug = new DebugInfo(module.unitName);
       const text = printModule(module.ir, debug);
       const asm = await compileAsm(await getTools(), module.unitName, text, module.options.opt);
-      return asmListing(asm, symbol, (dir, name) => debug.fileNamed(dir, name));
+      return symbols.map((s) => (defined(s) ? asmListing(asm, s, (dir, name) => debug.fileNamed(dir, name)) : undefined));
     },
     compile,
     fatLto: async (name: string, modules: SerializedModule[], moduleOptions: ModuleOptions): Promise<ObjectFile> => {

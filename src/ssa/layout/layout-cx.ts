@@ -53,7 +53,7 @@ export class LayoutCx {
     // Most types asked about are scalars, each a Ty object of its own: their key is their
     // name, so a WeakMap entry per object would cost more than it saves.
     if (ty.kind === 'int' || ty.kind === 'float' || ty.kind === 'bool' || ty.kind === 'char') {
-      const key = ty.kind === 'int' || ty.kind === 'float' ? ty.name : ty.kind;
+      const key = tyKey(ty);
       let l = this.byKey.get(key);
       if (!l) this.byKey.set(key, (l = this.compute(ty)));
       return l;

@@ -32,7 +32,7 @@ export interface BuilderMethods<B extends BackendTypes> extends ConstMethods<B>,
   /**
    * The MIR the code built from now on comes from, until the next call (rustc's
    * `set_debug_loc`); undefined for code that comes from no one statement (panic paths,
-   * glue). Only listings (`functionListing`) show it: compiled objects never change.
+   * glue). Only listings (`functionListings`) show it: compiled objects never change.
    */
   setSourceLoc(loc: SourceLoc | undefined): void;
 

@@ -78,9 +78,10 @@ export interface WriteMethods<M> {
   /** The text of one function of the module in the backend's own form (LLVM IR, assembly). */
   functionText(module: M, symbol: string): string | undefined;
   /**
-   * One function of the module as a listing of `form`, assembly at the module's own
-   * `opt`. Undefined when the module defines no such function, or (assembly) when the
-   * optimizer left it no code of its own: inlined into every caller, then dropped.
+   * Functions of the module (the instances of one, say) as listings of `form`, in the
+   * order of `symbols`, assembly at the module's own `opt` from one compilation of the
+   * module. Undefined for a function the module does not define, or (assembly) one the
+   * optimizer left no code of its own: inlined into every caller, then dropped.
    */
-  functionListing(module: M, symbol: string, form: ListingForm): Promise<FunctionListing | undefined>;
+  functionListings(module: M, symbols: readonly string[], form: ListingForm): Promise<(FunctionListing | undefined)[]>;
 }
